@@ -1,0 +1,260 @@
+"""Command line: `bellbar` (the tray), `demo`, `hub`, `send`, `accounts`.
+
+This is the composition root: the only place that may import the tray (ui)
+and the hub side by side. Heavy imports happen inside the command that
+needs them, so `bellbar send` does not load Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bellbar import __version__
+from bellbar.core.errors import BellbarError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bellbar", description="Notification inbox in the tray.")
+    parser.add_argument("--version", action="version", version=f"bellbar {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log at debug level")
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo", help="a local hub with demo data, and the tray on it")
+    demo.add_argument("--port", type=int, default=0, help="hub port (default: a free one)")
+
+    hub = commands.add_parser("hub", help="run or administer a Bellbar hub")
+    hub_commands = hub.add_subparsers(dest="hub_command", required=True)
+    serve = hub_commands.add_parser("serve", help="serve the hub")
+    serve.add_argument("--db", type=Path, required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8025)
+    serve.add_argument("--allow-private-webhooks", action="store_true",
+                       help="let reply URLs point at loopback or private addresses")
+    serve.add_argument("--push-rate", type=int, default=30, help="pushes per bot per minute")
+    admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
+    admin.add_argument("--db", type=Path, required=True)
+    kinds = admin.add_subparsers(dest="kind", required=True)
+    user = kinds.add_parser("user").add_subparsers(dest="verb", required=True)
+    user.add_parser("create").add_argument("name")
+    bot_create = kinds.add_parser("bot").add_subparsers(dest="verb", required=True).add_parser("create")
+    bot_create.add_argument("--user", required=True, help="owner's user_id")
+    bot_create.add_argument("--reply-url")
+    bot_create.add_argument("name")
+
+    send = commands.add_parser("send", help="push a message as a bot (for scripts)")
+    send.add_argument("--url", required=True, help="hub URL, or a BotBell API base ending in /v1")
+    send.add_argument("--token", required=True, help="the bot token (bt_...)")
+    send.add_argument("message")
+    send.add_argument("--title")
+    send.add_argument("--link", help="a URL to attach")
+    send.add_argument("--action", action="append", default=[], metavar="KEY:LABEL")
+    send.add_argument("--input", action="append", default=[], metavar="KEY:LABEL:PLACEHOLDER")
+
+    accounts = commands.add_parser("accounts", help="manage accounts")
+    verbs = accounts.add_subparsers(dest="verb", required=True)
+    add = verbs.add_parser("add", help="add an account; the token is read from stdin")
+    add.add_argument("provider", choices=["botbell"])
+    add.add_argument("--name", required=True)
+    add.add_argument("--url", required=True, help="the hub's URL")
+    verbs.add_parser("list")
+    verbs.add_parser("remove").add_argument("name")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "hub":
+            return _hub(args)
+        if args.command == "send":
+            return _send(args)
+        if args.command == "accounts":
+            return _accounts(args)
+        if args.command == "demo":
+            return _demo(args)
+        return _tray(args)
+    except BellbarError as exc:
+        print(f"bellbar: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _emit(data: dict[str, Any]) -> int:
+    print(json.dumps(data), flush=True)
+    return EXIT_OK
+
+
+# ---- hub ---------------------------------------------------------------
+
+
+def _hub(args: argparse.Namespace) -> int:
+    import logging
+
+    from bellbar.hub import admin
+
+    if args.hub_command == "serve":
+        import asyncio
+
+        from bellbar.hub.server import serve
+        from bellbar.hub.state import HubSettings
+
+        logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr)
+        settings = HubSettings(
+            push_rate_per_minute=args.push_rate, allow_private_webhooks=args.allow_private_webhooks
+        )
+        try:
+            asyncio.run(serve(args.db, args.host, args.port, settings))
+        except OSError as exc:
+            print(f"bellbar hub: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            pass
+        return EXIT_OK
+    if args.kind == "user":
+        return _emit(admin.create_user(args.db, args.name))
+    try:
+        return _emit(admin.create_bot(args.db, args.user, args.name, args.reply_url))
+    except KeyError as exc:
+        print(f"bellbar hub admin: {exc.args[0]}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# ---- send --------------------------------------------------------------
+
+
+def _send(args: argparse.Namespace) -> int:
+    import httpx
+
+    try:
+        body = _push_body(args)
+    except ValueError as exc:
+        print(f"bellbar send: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    api = args.url.rstrip("/")
+    if not api.endswith("/v1"):
+        api += "/botbell/v1"
+    try:
+        response = httpx.post(f"{api}/messages/push", json=body,
+                              headers={"X-Bot-Token": args.token}, timeout=15)
+    except httpx.HTTPError as exc:
+        print(f"bellbar send: cannot reach {args.url}: {type(exc).__name__}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or answer.get("code") != 0:
+        message = answer.get("message") if isinstance(answer, dict) else None
+        code = answer.get("code") if isinstance(answer, dict) else None
+        print(f"bellbar send: HTTP {response.status_code}, code {code}: "
+              f"{message or 'the server did not answer in BotBell format'}", file=sys.stderr)
+        return EXIT_FAILED
+    print(answer["data"].get("message_id", ""))
+    return EXIT_OK
+
+
+def _push_body(args: argparse.Namespace) -> dict[str, Any]:
+    actions: list[dict[str, str]] = []
+    for spec in args.action:
+        key, sep, label = spec.partition(":")
+        if not sep or not key or not label:
+            raise ValueError(f"--action wants KEY:LABEL, got {spec!r}")
+        actions.append({"key": key, "label": label})
+    for spec in args.input:
+        parts = spec.split(":", 2)
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            raise ValueError(f"--input wants KEY:LABEL[:PLACEHOLDER], got {spec!r}")
+        action = {"key": parts[0], "label": parts[1], "type": "input"}
+        if len(parts) == 3:
+            action["placeholder"] = parts[2]
+        actions.append(action)
+    body: dict[str, Any] = {"message": args.message}
+    if args.title:
+        body["title"] = args.title
+    if args.link:
+        body["url"] = args.link
+    if actions:
+        body["actions"] = actions
+    return body
+
+
+# ---- accounts ----------------------------------------------------------
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from bellbar.core.config import load_config, save_config
+    from bellbar.core.model import Account
+    from bellbar.core.paths import AppPaths
+    from bellbar.core.secrets import KeyringSecrets
+
+    paths = AppPaths.for_profile()
+    config = load_config(paths.config_file)
+    secrets = KeyringSecrets()
+    if args.verb == "list":
+        for account in config.accounts:
+            print(f"{account.name}\t{account.provider}\t{account.url}")
+        return EXIT_OK
+    if args.verb == "remove":
+        account = config.account_named(args.name)
+        if account is None:
+            print(f"bellbar accounts: no account named {args.name!r}", file=sys.stderr)
+            return EXIT_FAILED
+        secrets.delete(account.id)
+        save_config(paths.config_file, config.without_account(args.name))
+        return EXIT_OK
+    secrets.check()
+    token = _read_secret(f"Token for {args.name}: ")
+    if not token:
+        print("bellbar accounts: no token given", file=sys.stderr)
+        return EXIT_USAGE
+    existing = config.account_named(args.name)
+    account = Account(
+        id=existing.id if existing else uuid.uuid4().hex,
+        name=args.name,
+        provider=args.provider,
+        url=args.url.rstrip("/"),
+    )
+    secrets.set(account.id, token)
+    save_config(paths.config_file, config.with_account(account))
+    print(f"added {account.name}; its token is in the OS keyring")
+    return EXIT_OK
+
+
+def _read_secret(prompt: str) -> str:
+    """From stdin when piped (scripts), else an echo-free prompt."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt).strip()
+    return sys.stdin.readline().strip()
+
+
+# ---- tray and demo -----------------------------------------------------
+
+
+def _tray(args: argparse.Namespace) -> int:
+    from bellbar.core.config import load_config
+    from bellbar.core.logs import setup_logging
+    from bellbar.core.paths import AppPaths
+    from bellbar.core.secrets import KeyringSecrets
+    from bellbar.ui.app import run_tray
+
+    paths = AppPaths.for_profile()
+    setup_logging(paths, debug=args.debug)
+    config = load_config(paths.config_file)
+    secrets = KeyringSecrets()
+    notice = ""
+    if not config.accounts:
+        notice = "No accounts yet: add one with `bellbar accounts add`, or try `bellbar demo`."
+    return run_tray(paths, config, secrets, notice=notice)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bellbar.demo_runner import run_demo
+
+    return run_demo(port=args.port, debug=args.debug)

@@ -1,0 +1,342 @@
+"""The local SQLite cache: notifications per account, sync cursors, outbox.
+
+It lets the inbox appear at once on start and work offline, and it is the
+durable half of every user action: a reply or a state change is written to
+the outbox here (in the same transaction as its optimistic effect) before any
+request is sent, so a crash or a dead network never loses it.
+
+Read and seen times only move forward when merged from the server
+(COALESCE), so a late stream event cannot undo an optimistic local change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bellbar.core.model import Action, ActionKind, Notification, Reply
+from bellbar.core.timefmt import from_unix, utc_now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS notifications (
+    account TEXT NOT NULL,
+    id TEXT NOT NULL,
+    sent_at REAL NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    url TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    actions_description TEXT NOT NULL,
+    seen_at REAL,
+    read_at REAL,
+    reply_content TEXT,
+    reply_action TEXT,
+    PRIMARY KEY (account, id)
+);
+CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (sent_at DESC, id);
+CREATE INDEX IF NOT EXISTS notifications_unseen ON notifications (account) WHERE seen_at IS NULL;
+CREATE INDEX IF NOT EXISTS notifications_unread ON notifications (account) WHERE read_at IS NULL;
+CREATE TABLE IF NOT EXISTS cursors (
+    account TEXT PRIMARY KEY,
+    cursor TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before REAL NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, id);
+"""
+
+_COLUMNS = (
+    "n.account, n.id, n.sent_at, n.title, n.body, n.sender, n.url, n.actions, "
+    "n.actions_description, n.seen_at, n.read_at, n.reply_content, n.reply_action, "
+    "(SELECT o.payload FROM outbox o WHERE o.account = n.account AND o.target = n.id "
+    " AND o.kind = 'reply' ORDER BY o.id LIMIT 1)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A user action waiting for the server's acknowledgement."""
+
+    id: int
+    account: str
+    kind: str  # "reply" | "read" | "seen" | "read_all"
+    target: str  # a notification id, or "" for account-wide actions
+    payload: dict[str, Any]
+    idempotency_key: str
+    attempts: int
+
+
+class Cache:
+    """One SQLite file (WAL) for every account's notifications."""
+
+    def __init__(self, path: Path | str) -> None:
+        self._db = sqlite3.connect(str(path), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # ---- notifications -------------------------------------------------
+
+    def apply_page(
+        self, account: str, notifications: Iterable[Notification], cursor: str | None
+    ) -> list[Notification]:
+        """Merge a page from the server and move the cursor, atomically.
+
+        Returns the notifications this cache had not seen before, so the
+        caller can pop up only what is really new.
+        """
+        fresh = []
+        with self._transaction() as db:
+            for item in notifications:
+                known = db.execute(
+                    "SELECT 1 FROM notifications WHERE account = ? AND id = ?", (account, item.id)
+                ).fetchone()
+                db.execute(
+                    """
+                    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT (account, id) DO UPDATE SET
+                        title = excluded.title, body = excluded.body,
+                        sender = excluded.sender, url = excluded.url,
+                        actions = excluded.actions,
+                        actions_description = excluded.actions_description,
+                        seen_at = COALESCE(notifications.seen_at, excluded.seen_at),
+                        read_at = COALESCE(notifications.read_at, excluded.read_at),
+                        reply_content = COALESCE(excluded.reply_content, notifications.reply_content),
+                        reply_action = COALESCE(excluded.reply_action, notifications.reply_action)
+                    """,
+                    _row(account, item),
+                )
+                if known is None:
+                    fresh.append(item)
+            if cursor is not None:
+                db.execute(
+                    "INSERT INTO cursors VALUES (?, ?) "
+                    "ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor",
+                    (account, cursor),
+                )
+        return [self.get(account, item.id) or item for item in fresh]
+
+    def get(self, account: str, notification_id: str) -> Notification | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM notifications n WHERE n.account = ? AND n.id = ?",
+            (account, notification_id),
+        ).fetchone()
+        return None if row is None else _notification(row)
+
+    def newest(self, offset: int, limit: int) -> list[Notification]:
+        """A window of the inbox, newest first, across accounts."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM notifications n ORDER BY n.sent_at DESC, n.id "
+            "LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [_notification(row) for row in rows]
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0])
+
+    def count_unseen(self) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM notifications WHERE seen_at IS NULL")
+        return int(row.fetchone()[0])
+
+    def count_unread(self) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL")
+        return int(row.fetchone()[0])
+
+    def unseen_ids(self, account: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM notifications WHERE account = ? AND seen_at IS NULL", (account,)
+        )
+        return [row[0] for row in rows]
+
+    def cursor(self, account: str) -> str | None:
+        row = self._db.execute("SELECT cursor FROM cursors WHERE account = ?", (account,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def forget_account(self, account: str) -> None:
+        """Drop everything cached for an account that was removed."""
+        with self._transaction() as db:
+            for table in ("notifications", "cursors", "outbox"):
+                db.execute(f"DELETE FROM {table} WHERE account = ?", (account,))  # noqa: S608
+
+    # ---- optimistic changes + outbox -----------------------------------
+
+    def record_reply(
+        self, account: str, notification_id: str, *, action: str | None, content: str
+    ) -> OutboxItem:
+        """Queue a reply; the item reads as answered (pending) and read at once."""
+        with self._transaction() as db:
+            self._set_read(db, account, [notification_id])
+            return self._enqueue(
+                db, account, "reply", notification_id, {"action": action, "content": content}
+            )
+
+    def record_read(self, account: str, notification_id: str) -> OutboxItem:
+        with self._transaction() as db:
+            self._set_read(db, account, [notification_id])
+            return self._enqueue(db, account, "read", notification_id, {})
+
+    def record_seen(self, account: str, notification_ids: list[str]) -> OutboxItem:
+        with self._transaction() as db:
+            now = utc_now().timestamp()
+            db.executemany(
+                "UPDATE notifications SET seen_at = ? WHERE account = ? AND id = ? "
+                "AND seen_at IS NULL",
+                [(now, account, nid) for nid in notification_ids],
+            )
+            return self._enqueue(db, account, "seen", "", {"ids": notification_ids})
+
+    def record_read_all(self, account: str) -> OutboxItem:
+        with self._transaction() as db:
+            now = utc_now().timestamp()
+            db.execute(
+                "UPDATE notifications SET read_at = ?, seen_at = COALESCE(seen_at, ?) "
+                "WHERE account = ? AND read_at IS NULL",
+                (now, now, account),
+            )
+            return self._enqueue(db, account, "read_all", "", {})
+
+    def pending(self, account: str) -> list[OutboxItem]:
+        """The account's outbox, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, account, kind, target, payload, idempotency_key, attempts "
+            "FROM outbox WHERE account = ? ORDER BY id",
+            (account,),
+        ).fetchall()
+        return [
+            OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows
+        ]
+
+    def outbox_done(self, item: OutboxItem, confirmed: Notification | None = None) -> None:
+        """The server acknowledged `item`; store what it answered, if anything."""
+        with self._transaction() as db:
+            if confirmed is not None:
+                db.execute(
+                    "UPDATE notifications SET reply_content = ?, reply_action = ?, "
+                    "read_at = COALESCE(read_at, ?) WHERE account = ? AND id = ?",
+                    (
+                        confirmed.reply.content if confirmed.reply else None,
+                        confirmed.reply.action if confirmed.reply else None,
+                        _stamp(confirmed.read_at) or utc_now().timestamp(),
+                        item.account,
+                        item.target,
+                    ),
+                )
+            db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+    def outbox_retry_later(self, item: OutboxItem, error: str) -> None:
+        self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:500], item.id),
+        )
+
+    def outbox_drop(self, item: OutboxItem) -> None:
+        """The server refused `item` for good; forget it (the UI shows why)."""
+        self._db.execute("DELETE FROM outbox WHERE id = ?", (item.id,))
+
+    @staticmethod
+    def _set_read(db: sqlite3.Connection, account: str, ids: list[str]) -> None:
+        now = utc_now().timestamp()
+        db.executemany(
+            "UPDATE notifications SET read_at = COALESCE(read_at, ?), "
+            "seen_at = COALESCE(seen_at, ?) WHERE account = ? AND id = ?",
+            [(now, now, account, nid) for nid in ids],
+        )
+
+    @staticmethod
+    def _enqueue(
+        db: sqlite3.Connection, account: str, kind: str, target: str, payload: dict[str, Any]
+    ) -> OutboxItem:
+        key = uuid.uuid4().hex
+        cursor = db.execute(
+            "INSERT INTO outbox (account, kind, target, payload, idempotency_key) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (account, kind, target, json.dumps(payload), key),
+        )
+        assert cursor.lastrowid is not None
+        return OutboxItem(cursor.lastrowid, account, kind, target, payload, key, 0)
+
+
+def _stamp(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def _row(account: str, item: Notification) -> tuple[Any, ...]:
+    actions = [
+        {"key": a.key, "label": a.label, "kind": a.kind.value, "placeholder": a.placeholder}
+        for a in item.actions
+    ]
+    return (
+        account,
+        item.id,
+        item.sent_at.timestamp(),
+        item.title,
+        item.body,
+        item.sender,
+        item.url,
+        json.dumps(actions),
+        item.actions_description,
+        _stamp(item.seen_at),
+        _stamp(item.read_at),
+        item.reply.content if item.reply else None,
+        item.reply.action if item.reply else None,
+    )
+
+
+def _notification(row: tuple[Any, ...]) -> Notification:
+    (account, nid, sent_at, title, body, sender, url, actions, description,
+     seen_at, read_at, reply_content, reply_action, pending) = row  # fmt: skip
+    reply = None
+    if reply_content is not None:
+        reply = Reply(content=reply_content, action=reply_action)
+    elif pending is not None:
+        queued = json.loads(pending)
+        reply = Reply(content=queued["content"], action=queued["action"], pending=True)
+    return Notification(
+        account=account,
+        id=nid,
+        title=title,
+        body=body,
+        sent_at=from_unix(sent_at),
+        sender=sender,
+        url=url,
+        actions=tuple(
+            Action(a["key"], a["label"], ActionKind(a["kind"]), a["placeholder"])
+            for a in json.loads(actions)
+        ),
+        actions_description=description,
+        seen_at=None if seen_at is None else from_unix(seen_at),
+        read_at=None if read_at is None else from_unix(read_at),
+        reply=reply,
+    )

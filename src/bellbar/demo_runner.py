@@ -1,0 +1,90 @@
+"""`bellbar demo`: a throwaway hub with demo data, and the tray connected to it.
+
+Runs in its own profile ("demo"), so it never touches the user's accounts
+or cache; the hub is a real `bellbar hub serve` child process on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from bellbar.core.config import Config
+from bellbar.core.errors import BellbarError, KeyringUnavailable
+from bellbar.core.logs import register_secret, setup_logging
+from bellbar.core.model import Account
+from bellbar.core.paths import AppPaths
+from bellbar.core.secrets import KeyringSecrets, MemorySecrets, SecretStore
+from bellbar.hub.demo import run_demo_bot, seed
+
+log = logging.getLogger(__name__)
+HUB_START_TIMEOUT = 20.0
+
+
+def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
+    """Start `bellbar hub serve` and wait for its "listening" line."""
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "bellbar", "hub", "serve", "--db", str(db_path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    found: list[str] = []
+
+    def read_first_line() -> None:
+        assert process.stdout is not None
+        found.append(process.stdout.readline())
+
+    reader = threading.Thread(target=read_first_line, daemon=True)
+    reader.start()
+    reader.join(HUB_START_TIMEOUT)
+    try:
+        return process, str(json.loads(found[0])["url"])
+    except (IndexError, ValueError, KeyError) as exc:
+        process.kill()
+        raise BellbarError(f"the demo hub did not start (port {port} busy?)") from exc
+
+
+def _demo_secrets() -> tuple[SecretStore, str]:
+    secrets = KeyringSecrets()
+    try:
+        secrets.check()
+    except KeyringUnavailable:
+        return MemorySecrets(), "No usable keyring: the demo's tokens are kept in memory only."
+    return secrets, ""
+
+
+def run_demo(port: int = 0, debug: bool = False) -> int:
+    from bellbar.ui.app import run_tray
+
+    paths = AppPaths.for_profile("demo")
+    shutil.rmtree(paths.data_dir, ignore_errors=True)
+    paths.ensure()
+    setup_logging(paths, debug=debug)
+    db_path = paths.data_dir / "hub.sqlite3"
+    credentials = seed(db_path)
+    register_secret(credentials.user_token)
+    register_secret(credentials.deploy_bot_token)
+    hub, url = start_hub(db_path, port)
+    log.info("demo hub at %s", url)
+    try:
+        secrets, notice = _demo_secrets()
+        account = Account(id="demo", name="Demo hub", provider="botbell", url=url)
+        secrets.set(account.id, credentials.user_token)
+        return run_tray(
+            paths,
+            Config(accounts=(account,)),
+            secrets,
+            notice=notice,
+            background=lambda: run_demo_bot(url, credentials.deploy_bot_token),
+        )
+    finally:
+        hub.terminate()
+        try:
+            hub.wait(5)
+        except subprocess.TimeoutExpired:
+            hub.kill()

@@ -1,0 +1,40 @@
+"""`bellbar hub admin`: scriptable set-up commands, one JSON object each.
+
+They open the database directly (WAL allows this while `serve` runs).
+Secrets appear only in these answers, never in a log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bellbar.hub.botbell import push_url
+from bellbar.hub.store import Store
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8025"
+
+
+def create_user(db_path: Path, name: str) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return store.create_user(name)
+    finally:
+        store.close()
+
+
+def create_bot(
+    db_path: Path, user_id: str, name: str, reply_url: str | None = None
+) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        bot, token = store.create_bot(user_id, name, reply_url=reply_url)
+        base = store.meta("public_url", DEFAULT_PUBLIC_URL)
+        return {
+            "bot_id": bot["id"],
+            "token": token,
+            "push_url": push_url(base, token),
+            "webhook_secret": bot["webhook_secret"],
+        }
+    finally:
+        store.close()

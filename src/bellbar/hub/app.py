@@ -1,0 +1,66 @@
+"""The hub's ASGI application: one Starlette sub-app per provider mount."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from bellbar import __version__
+from bellbar.hub import envelope
+from bellbar.hub.botbell import BotBellRoutes, not_found
+from bellbar.hub.botbell_app import BotBellAppRoutes
+from bellbar.hub.envelope import BotBellFailure
+from bellbar.hub.state import HubSettings, HubState
+from bellbar.hub.store import Store, StoreRunner
+from bellbar.hub.webhooks import WebhookSender
+
+log = logging.getLogger(__name__)
+
+
+def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Starlette:
+    """A hub over the SQLite database at `db_path`."""
+    settings = settings or HubSettings()
+    hub = HubState(
+        db=StoreRunner(Store(db_path)),
+        settings=settings,
+        webhooks=WebhookSender(allow_private=settings.allow_private_webhooks),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        requeued = await hub.db(hub.db.store.requeue_pending)
+        if requeued:
+            log.info("%d interrupted webhook deliveries moved to the poll queue", len(requeued))
+        yield
+        await hub.drain()
+        await hub.webhooks.aclose()
+        hub.db.close()
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error on %s", request.url.path, exc_info=exc)
+        return envelope.failure(BotBellFailure(envelope.SERVER, "Internal server error"))
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        return envelope.failure(BotBellFailure(envelope.NOT_FOUND, "Method not allowed"))
+
+    botbell = Starlette(
+        routes=[*BotBellRoutes(hub).routes(), *BotBellAppRoutes(hub).routes()],
+        exception_handlers={404: not_found, 405: method_not_allowed, Exception: server_error},
+    )
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    app = Starlette(
+        routes=[Route("/health", health), Mount("/botbell/v1", app=botbell)],
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    return app

@@ -1,0 +1,109 @@
+"""Demo data and a demo bot, for `bellbar demo`.
+
+The seed gives the inbox some history from two bots. The demo bot then asks
+a real question through the hub's public BotBell API (over HTTP, like any
+bot), polls for the answer, and follows up, so the whole round trip of a
+reply is visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bellbar.hub.botbell_validation import validate_push
+from bellbar.hub.store import Store
+
+log = logging.getLogger(__name__)
+
+QUESTION: dict[str, Any] = {
+    "title": "Deploy Request",
+    "message": "Deploy v2.3.0 to production?",
+    "actions_description": "How would you like to proceed?",
+    "actions": [
+        {"key": "approve", "label": "Approve"},
+        {"key": "reject", "label": "Reject"},
+        {"key": "custom", "label": "Other...", "type": "input", "placeholder": "Enter your reason"},
+    ],
+}
+
+_HISTORY = (
+    # (bot, minutes ago, title, message, read)
+    ("ci", 180, "Build #41 passed", "main · 312 tests in 2 min 4 s", True),
+    ("ci", 95, "Nightly backup", "Snapshot db-2026-11 stored (14.2 GB).", True),
+    ("ci", 40, "Build #42 failed", "tests/test_payments.py::test_refund: AssertionError", False),
+    ("deploy", 12, "Staging updated", "v2.3.0 is live on staging.example.com", False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    user_token: str
+    deploy_bot_token: str
+
+
+def seed(db_path: Path) -> DemoCredentials:
+    """A demo user with two bots and a little history."""
+    store = Store(db_path)
+    try:
+        user = store.create_user("Demo user")
+        deploy, deploy_token = store.create_bot(user["user_id"], "Deploy bot")
+        ci, _ = store.create_bot(user["user_id"], "CI")
+        bots = {"deploy": deploy, "ci": ci}
+        now = time.time()
+        for bot, minutes, title, message, read in _HISTORY:
+            pushed = store.push(
+                bots[bot], validate_push({"title": title, "message": message}), at=now - minutes * 60
+            )
+            if read:
+                store.mark_read(user["user_id"], [pushed["message_id"]])
+        return DemoCredentials(user["user_token"], deploy_token)
+    finally:
+        store.close()
+
+
+def follow_up(reply: dict[str, Any]) -> dict[str, Any]:
+    """What the demo bot answers to a reply."""
+    action = reply.get("action")
+    if action == "approve":
+        return {"title": "Deployed", "message": "v2.3.0 is rolling out to production. ETA 2 min."}
+    if action == "reject":
+        return {"title": "Deploy cancelled", "message": "v2.3.0 stays on staging."}
+    return {
+        "title": "Deploy on hold",
+        "message": f"Noted your reason: “{reply.get('content', '')}”. Nothing was deployed.",
+    }
+
+
+async def run_demo_bot(base_url: str, bot_token: str, *, first_delay: float = 2.0) -> None:
+    """Ask the deploy question, then answer every reply; runs until cancelled."""
+    api = f"{base_url.rstrip('/')}/botbell/v1"
+    async with httpx.AsyncClient(timeout=10) as client:
+        await asyncio.sleep(first_delay)
+        await _push(client, api, bot_token, QUESTION)
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                answer = await client.get(
+                    f"{api}/messages/poll", headers={"X-Bot-Token": bot_token}
+                )
+                replies = answer.json()["data"]["messages"]
+            except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                log.info("demo bot: poll failed (%s)", exc)
+                continue
+            for reply in replies:
+                await _push(client, api, bot_token, follow_up(reply))
+
+
+async def _push(client: httpx.AsyncClient, api: str, token: str, body: dict[str, Any]) -> None:
+    try:
+        response = await client.post(f"{api}/push/{token}", json=body)
+        response.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("demo bot: push failed (%s)", type(exc).__name__)

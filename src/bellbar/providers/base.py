@@ -1,0 +1,97 @@
+"""What every adapter offers the sync engine, and the errors it may raise.
+
+Adapters translate foreign failures at the boundary (as httpx does with
+httpcore's): an httpx exception, a status code or a malformed body leaves an
+adapter only as one of the `ProviderError` subclasses below, so the sync
+engine can decide between "retry later", "wait until" and "ask the user".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bellbar.core.errors import BellbarError
+from bellbar.core.model import Capabilities, Notification
+
+
+class ProviderError(BellbarError):
+    """Talking to a provider failed. `transient` errors are worth retrying."""
+
+    transient = True
+
+
+class NetworkError(ProviderError):
+    """No answer: refused, reset, timed out, DNS."""
+
+
+class ServerError(ProviderError):
+    """The server answered 5xx."""
+
+
+class BadResponse(ProviderError):
+    """The answer was not what the wire format promises (bad JSON, wrong
+    types, too big). Nothing from it reaches the cache."""
+
+
+class RateLimited(ProviderError):
+    """429: try again no earlier than `retry_at`."""
+
+    def __init__(self, message: str, *, retry_at: datetime) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class AuthError(ProviderError):
+    """401/403: the token is wrong or revoked; the user must sign in again."""
+
+    transient = False
+
+
+class Rejected(ProviderError):
+    """The server refused this request for good (validation, not found)."""
+
+    transient = False
+
+
+class StreamUnsupported(ProviderError):
+    """The server offers no realtime stream; poll instead."""
+
+    transient = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A batch of new or changed notifications and the cursor after them."""
+
+    notifications: tuple[Notification, ...]
+    cursor: str | None
+    has_more: bool = False
+
+
+class Provider(Protocol):
+    """One account's connection to its provider."""
+
+    capabilities: Capabilities
+
+    async def changes(self, cursor: str | None) -> Page:
+        """Notifications created or changed after `cursor` (all, when None)."""
+        ...
+
+    def stream(self, cursor: str | None) -> AsyncIterator[Page]:
+        """Realtime changes after `cursor`, one page per event, forever."""
+        ...
+
+    async def reply(
+        self, notification_id: str, *, action: str | None, content: str, idempotency_key: str
+    ) -> Notification: ...
+
+    async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None: ...
+
+    async def mark_seen(self, notification_ids: list[str], *, idempotency_key: str) -> None: ...
+
+    async def mark_all_read(self, *, idempotency_key: str) -> None: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,195 @@
+"""BotBell, user side: the tray as "the BotBell app", against a Bellbar hub.
+
+BotBell's own app API is private, so this speaks the hub's app-side
+extension under `/botbell/v1/app/` (documented in docs/hub-api.md): a
+changes feed ordered by a per-message `version`, an SSE stream replaying
+the same feed from `Last-Event-ID`, and replies with `Idempotency-Key`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from httpx_sse import SSEError, aconnect_sse
+
+from bellbar.core.model import Action, ActionKind, Capabilities, Notification, Reply
+from bellbar.core.timefmt import from_unix
+from bellbar.providers.base import BadResponse, NetworkError, Page, StreamUnsupported
+from bellbar.providers.http import make_client, raise_for_status, read_capped, request_json
+
+PAGE_SIZE = 100
+# The hub sends a heartbeat every 15 s; silence for longer means a dead link.
+STREAM_READ_TIMEOUT = 45.0
+
+
+class BotBellApp:
+    """Adapter for one hub user, authenticated by its user token."""
+
+    capabilities = Capabilities(stream=True, reply=True)
+
+    def __init__(self, base_url: str, token: str, *, account_id: str = "") -> None:
+        self._account = account_id
+        self._client = make_client(
+            base_url.rstrip("/") + "/botbell/v1/app/",
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
+
+    async def changes(self, cursor: str | None) -> Page:
+        params = {"limit": str(PAGE_SIZE)}
+        if cursor:
+            params["since"] = cursor
+        data = _data(await request_json(self._client, "GET", "messages", params=params))
+        try:
+            messages = data["messages"]
+            next_cursor = data["cursor"]
+            has_more = data["has_more"]
+            if not isinstance(messages, list) or not isinstance(has_more, bool):
+                raise TypeError("messages must be a list, has_more a boolean")
+            page = tuple(self._parse(m) for m in messages)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(f"malformed message page: {exc}") from exc
+        return Page(page, None if next_cursor is None else str(next_cursor), has_more)
+
+    async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
+        headers = {"Last-Event-ID": cursor} if cursor else {}
+        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT)
+        try:
+            async with aconnect_sse(
+                self._client, "GET", "events", headers=headers, timeout=timeout
+            ) as source:
+                response = source.response
+                if response.status_code in (404, 405):
+                    raise StreamUnsupported("the server offers no event stream")
+                if response.status_code >= 300:
+                    raise_for_status(response, await read_capped(response, 64 * 1024))
+                async for event in source.aiter_sse():
+                    if event.event == "ping" or not event.data:
+                        yield Page((), None)  # the link is alive
+                        continue
+                    try:
+                        frame = json.loads(event.data)
+                        notification = self._parse(frame["data"])
+                    except (KeyError, TypeError, ValueError) as exc:
+                        raise BadResponse(f"malformed stream event: {exc}") from exc
+                    yield Page((notification,), event.id or None)
+        except SSEError as exc:
+            raise BadResponse(f"the event stream is not an event stream: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise NetworkError("the event stream went silent") from exc
+        except httpx.TransportError as exc:
+            raise NetworkError(f"the event stream dropped: {type(exc).__name__}") from exc
+
+    async def reply(
+        self, notification_id: str, *, action: str | None, content: str, idempotency_key: str
+    ) -> Notification:
+        body = {"content": content, "action": action}
+        answer = await request_json(
+            self._client,
+            "POST",
+            f"messages/{notification_id}/reply",
+            json_body=body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        try:
+            return self._parse(_data(answer))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(f"malformed reply answer: {exc}") from exc
+
+    async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None:
+        await request_json(
+            self._client,
+            "POST",
+            f"messages/{notification_id}/read",
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def mark_seen(self, notification_ids: list[str], *, idempotency_key: str) -> None:
+        await request_json(
+            self._client,
+            "POST",
+            "messages/seen",
+            json_body={"message_ids": notification_ids},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def mark_all_read(self, *, idempotency_key: str) -> None:
+        await request_json(
+            self._client, "POST", "messages/read-all", headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _parse(self, raw: Any) -> Notification:
+        """One wire message → `Notification`; raises KeyError/TypeError/ValueError."""
+        if not isinstance(raw, dict):
+            raise TypeError("a message must be an object")
+        actions = tuple(_parse_action(a) for a in raw.get("actions") or ())
+        reply_raw = raw.get("reply")
+        reply = None
+        if reply_raw is not None:
+            if not isinstance(reply_raw, dict):
+                raise TypeError("reply must be an object")
+            reply = Reply(content=_text(reply_raw.get("content")), action=reply_raw.get("action"))
+        return Notification(
+            account=self._account,
+            id=_required_text(raw, "message_id"),
+            title=_text(raw.get("title")),
+            body=_text(raw.get("message")),
+            sent_at=from_unix(_number(raw["timestamp"])),
+            sender=_text(raw.get("bot_name")),
+            url=_text(raw.get("url")),
+            actions=actions,
+            actions_description=_text(raw.get("actions_description")),
+            seen_at=_optional_time(raw.get("seen_at")),
+            read_at=_optional_time(raw.get("read_at")),
+            reply=reply,
+        )
+
+
+def _data(envelope: Any) -> Any:
+    if not isinstance(envelope, dict) or envelope.get("code") != 0 or "data" not in envelope:
+        raise BadResponse("the answer is not a BotBell success envelope")
+    return envelope["data"]
+
+
+def _parse_action(raw: Any) -> Action:
+    if not isinstance(raw, dict):
+        raise TypeError("an action must be an object")
+    kind = ActionKind.INPUT if raw.get("type") == "input" else ActionKind.BUTTON
+    return Action(
+        key=_required_text(raw, "key"),
+        label=_required_text(raw, "label"),
+        kind=kind,
+        placeholder=_text(raw.get("placeholder")),
+    )
+
+
+def _required_text(raw: dict[str, Any], key: str) -> str:
+    value = raw[key]
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{key} must be a non-empty string")
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    if not 0 <= value < 2**34:
+        raise ValueError("timestamp out of range")
+    return float(value)
+
+
+def _optional_time(value: Any) -> Any:
+    return None if value is None else from_unix(_number(value))

@@ -1,0 +1,1 @@
+"""The Qt face of Bellbar: tray icon, inbox window, pop-ups. Only here is PySide6 imported."""

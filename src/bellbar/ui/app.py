@@ -1,0 +1,200 @@
+"""The tray application: wires the Qt-free `Inbox` to the tray, window and pop-ups.
+
+`TrayApp` is composition only: every decision about data lives in
+`bellbar.core`, every pixel in the other ui modules. `run_tray` owns the
+process: QApplication, the qasync loop, single instance, clean shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from bellbar.core.cache import Cache
+from bellbar.core.config import Config, Preferences
+from bellbar.core.inbox import Inbox
+from bellbar.core.model import Account, AccountStatus, Notification, SyncState
+from bellbar.core.paths import AppPaths
+from bellbar.core.secrets import SecretStore
+from bellbar.core.timefmt import utc_now
+from bellbar.ui.inbox import InboxWindow
+from bellbar.ui.inbox_model import InboxModel
+from bellbar.ui.popup import PopupStack
+from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
+from bellbar.ui.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+
+
+class TrayApp(QObject):
+    """Everything the user sees, connected to one `Inbox`."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        preferences: Preferences,
+        *,
+        notice: str = "",
+        on_quit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.do_not_disturb = preferences.do_not_disturb
+        self.notice = notice
+        self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
+        self._on_quit = on_quit or QApplication.quit
+        self.model = InboxModel(inbox.cache)
+        self.window = InboxWindow(self.model)
+        self.popups = PopupStack(preferences.popup_seconds)
+        self.tray = TrayIcon(do_not_disturb=self.do_not_disturb)
+
+        self.tray.open_inbox.connect(self.window.present)
+        self.tray.mark_all_read.connect(inbox.mark_all_read)
+        self.tray.do_not_disturb_changed.connect(self._set_do_not_disturb)
+        self.tray.quit_requested.connect(self._quit)
+        self.window.reply_requested.connect(self._reply)
+        self.window.read_requested.connect(inbox.mark_read)
+        self.window.mark_all_read_requested.connect(inbox.mark_all_read)
+        self.window.shown.connect(inbox.mark_all_seen)
+        self.popups.reply_requested.connect(self._reply)
+        self.popups.clicked.connect(inbox.mark_read)
+        inbox.changed.connect(self._refresh)
+        inbox.arrived.connect(self._on_arrived)
+        inbox.updated.connect(self.popups.update_notification)
+        inbox.status_changed.connect(self._on_status)
+        inbox.action_failed.connect(self._on_action_failed)
+
+    def start(self) -> None:
+        """Show the tray icon (or, with no tray, the window) and the cached inbox."""
+        self._refresh()
+        if TrayIcon.available():
+            self.tray.show()
+        else:
+            self.notice = " ".join(
+                filter(None, [self.notice, self.tr("No system tray found: the inbox stays open.")])
+            )
+            self.window.present()
+        self._update_status()
+
+    def _reply(self, item: Notification, action_key: str | None, text: str) -> None:
+        try:
+            self.inbox.reply(item, action_key, text)
+        except ValueError as exc:
+            self.window.set_status(str(exc))
+
+    def _on_arrived(self, items: list[Notification]) -> None:
+        """Pop up new items. Only the open inbox marks them seen: a pop-up that
+        went unnoticed must leave the badge counting."""
+        if self.window.isVisible():
+            self.inbox.mark_all_seen()
+        if self.do_not_disturb:
+            return
+        for item in items:
+            self.popups.show_notification(item)
+
+    def _refresh(self) -> None:
+        self.model.refresh()
+        self.tray.set_count(self.inbox.badge_count())
+
+    def _set_do_not_disturb(self, enabled: bool) -> None:
+        self.do_not_disturb = enabled
+        if enabled:
+            self.popups.close_all()
+
+    def _on_status(self, account: Account, status: AccountStatus) -> None:
+        self._statuses[account.id] = (account, status)
+        self._update_status()
+
+    def _on_action_failed(self, account: Account, message: str) -> None:
+        self.window.set_status(self.tr("%s: not sent: %s") % (account.name, message))
+
+    def _update_status(self) -> None:
+        lines = [self.notice] if self.notice else []
+        for account, status in self._statuses.values():
+            if status.state is SyncState.LIVE:
+                continue
+            text = f"{account.name}: {status.state.value}"
+            if status.retry_at is not None:
+                seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
+                text += self.tr(", next try in %d s") % seconds
+            if status.detail and status.state is not SyncState.CONNECTING:
+                text += f" ({status.detail})"
+            lines.append(text)
+        summary = "\n".join(lines)
+        self.window.set_status(summary)
+        self.tray.set_status(summary)
+
+    def _quit(self) -> None:
+        self.popups.close_all()
+        self.tray.hide()
+        self._on_quit()
+
+
+def _install_excepthook() -> None:
+    """asyncSlot and Qt callbacks raise into sys.excepthook: log, do not die."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, value, tb))
+
+    sys.excepthook = hook
+
+
+def run_tray(
+    paths: AppPaths,
+    config: Config,
+    secrets: SecretStore,
+    *,
+    notice: str = "",
+    background: Callable[[], Coroutine[Any, Any, None]] | None = None,
+) -> int:
+    """Run the tray app until Quit. Returns the process exit code."""
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Bellbar")
+    app.setDesktopFileName("bellbar")
+    app.setQuitOnLastWindowClosed(False)
+    name = server_name(paths.config_dir)
+    if notify_running(name):
+        print("Bellbar is already running; its inbox was brought to the front.")  # noqa: T201
+        return 0
+    _install_excepthook()
+    paths.ensure()
+    cache = Cache(paths.cache_db)
+    inbox = Inbox(cache, secrets)
+    inbox.badge_counts_unread = config.preferences.badge_counts == "unread"
+
+    async def main() -> None:
+        done = asyncio.Event()
+        tray_app = TrayApp(inbox, config.preferences, notice=notice, on_quit=done.set)
+        instance = InstanceServer(name)
+        instance.show_requested.connect(tray_app.window.present)
+        tray_app.start()
+        inbox.start(list(config.accounts))
+        extra = asyncio.create_task(background()) if background else None
+        await done.wait()
+        if extra is not None:
+            extra.cancel()
+        await inbox.stop()
+        cache.close()
+
+    try:
+        asyncio.run(main(), loop_factory=qasync.QEventLoop)
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def show_fatal(message: str) -> None:
+    """A blocking error dialog for failures before the tray exists."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    QMessageBox.critical(None, "Bellbar", message)

@@ -1,0 +1,240 @@
+"""Desktop pop-ups: frameless toasts in the screen corner with quick replies.
+
+A pop-up shows the sender, title and body as plain text, the question's
+buttons, and for an input action an inline text field (Enter sends). It hides
+after a few seconds unless the pointer is over it or the user is typing;
+`PopupStack` stacks them upwards from the bottom-right corner.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QEnterEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bellbar.core.model import Action, ActionKind, Notification
+from bellbar.core.text import display_text, is_safe_link
+from bellbar.ui.widgets import open_link, plain_label
+
+WIDTH = 360
+MARGIN = 12
+GAP = 8
+MAX_VISIBLE = 5
+CONFIRM_MS = 1500
+
+
+class Popup(QFrame):
+    """One notification as a toast.
+
+    Signals:
+        reply_requested(notification, action_key, text)
+        clicked(notification): the body was clicked (marks it read).
+        closed(popup)
+    """
+
+    reply_requested = Signal(object, object, str)
+    clicked = Signal(object)
+    closed = Signal(object)
+
+    def __init__(self, notification: Notification, seconds: int) -> None:
+        super().__init__(None)
+        self.notification = notification
+        self._sending = False
+        self.setObjectName("bellbarPopup")
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setFixedWidth(WIDTH)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#bellbarPopup { background: palette(window); border: 1px solid palette(mid);"
+            " border-radius: 8px; }"
+        )
+        self.setAccessibleName(self.tr("Notification from %s") % notification.sender)
+        self._timer = QTimer(self, singleShot=True, interval=seconds * 1000)
+        self._timer.timeout.connect(self.close)
+        self._build(notification)
+
+    def _build(self, n: Notification) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 10, 12)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        header.addWidget(plain_label(n.sender or n.account, 80, muted=True), 1)
+        close = QPushButton("✕", self)
+        close.setFlat(True)
+        close.setFixedSize(22, 22)
+        close.setAccessibleName(self.tr("Dismiss"))
+        close.clicked.connect(self.close)
+        header.addWidget(close)
+        layout.addLayout(header)
+        if n.title:
+            layout.addWidget(plain_label(n.title, 120, bold=True))
+        self.body_label = plain_label(n.body, 300)
+        layout.addWidget(self.body_label)
+        if n.url and is_safe_link(n.url):
+            link = QPushButton(self.tr("Open link"), self)
+            link.setFlat(True)
+            link.setToolTip(display_text(n.url, 200, single_line=True))
+            link.clicked.connect(lambda: open_link(n.url))
+            layout.addWidget(link, 0, Qt.AlignmentFlag.AlignLeft)
+        if n.actions_description and n.awaits_answer:
+            layout.addWidget(plain_label(n.actions_description, 200, muted=True))
+        self.buttons: dict[str, QPushButton] = {}
+        if n.awaits_answer:
+            row = QHBoxLayout()
+            for action in n.actions:
+                button = QPushButton(display_text(action.label, 64, single_line=True), self)
+                button.setAccessibleName(display_text(action.label, 64, single_line=True))
+                button.clicked.connect(lambda _=False, a=action: self._on_action(a))
+                row.addWidget(button)
+                self.buttons[action.key] = button
+            row.addStretch(1)
+            layout.addLayout(row)
+        self.input = QLineEdit(self)
+        self.input.setVisible(False)
+        self.input.returnPressed.connect(self._send_input)
+        self._input_action: Action | None = None
+        layout.addWidget(self.input)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setVisible(False)
+        layout.addWidget(self.status)
+
+    # ---- behaviour ------------------------------------------------------
+
+    def start_timer(self) -> None:
+        self._timer.start()
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt override)
+        self._timer.stop()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        if not self.input.hasFocus() and not self._sending:
+            self._timer.start()
+        super().leaveEvent(event)  # type: ignore[arg-type]
+
+    def mouseReleaseEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        self.clicked.emit(self.notification)
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+        self._timer.stop()
+        self.closed.emit(self)
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+    def _on_action(self, action: Action) -> None:
+        if action.kind is ActionKind.INPUT:
+            self._timer.stop()
+            self._input_action = action
+            self.input.setPlaceholderText(display_text(action.placeholder, 128, single_line=True))
+            self.input.setVisible(True)
+            self.input.setFocus()
+            self.activateWindow()
+            self.adjustSize()
+            return
+        self._begin_send()
+        self.reply_requested.emit(self.notification, action.key, "")
+
+    def _send_input(self) -> None:
+        text = self.input.text().strip()
+        if not text or self._input_action is None:
+            return
+        self._begin_send()
+        self.reply_requested.emit(self.notification, self._input_action.key, text)
+
+    def _begin_send(self) -> None:
+        self._sending = True
+        self._timer.stop()
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        self.input.setEnabled(False)
+        self._show_status(self.tr("Sending…"))
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(True)
+        self.adjustSize()
+
+    def update_from(self, n: Notification) -> None:
+        """Reflect a change made here or elsewhere: confirm a reply, or close
+        when the item was read or answered somewhere else."""
+        self.notification = n
+        if n.reply is not None and not n.reply.pending:
+            answer = display_text(n.reply.content, 80, single_line=True)
+            self._show_status(self.tr("✓ You replied: %s") % answer)
+            for button in self.buttons.values():
+                button.setEnabled(False)
+            self.input.setEnabled(False)
+            QTimer.singleShot(CONFIRM_MS if self._sending else 0, self.close)
+        elif n.reply is None and self._sending:
+            self._sending = False
+            for button in self.buttons.values():
+                button.setEnabled(True)
+            self.input.setEnabled(True)
+            self._show_status(self.tr("Not sent. Try again."))
+        elif n.is_read and not self._sending and n.reply is None:
+            self.close()
+
+
+class PopupStack(QObject):
+    """Places pop-ups bottom-right, newest at the bottom, at most five."""
+
+    reply_requested = Signal(object, object, str)
+    clicked = Signal(object)
+
+    def __init__(self, seconds: int = 6, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.seconds = seconds
+        self.popups: list[Popup] = []
+
+    def show_notification(self, n: Notification) -> Popup:
+        while len(self.popups) >= MAX_VISIBLE:
+            self.popups[0].close()
+        popup = Popup(n, self.seconds)
+        popup.reply_requested.connect(self.reply_requested)
+        popup.clicked.connect(self.clicked)
+        popup.closed.connect(self._on_closed)
+        self.popups.append(popup)
+        popup.adjustSize()
+        self._place()
+        popup.show()
+        popup.start_timer()
+        return popup
+
+    def update_notification(self, n: Notification) -> None:
+        for popup in list(self.popups):
+            if popup.notification.account == n.account and popup.notification.id == n.id:
+                popup.update_from(n)
+
+    def close_all(self) -> None:
+        for popup in list(self.popups):
+            popup.close()
+
+    def _on_closed(self, popup: Popup) -> None:
+        if popup in self.popups:
+            self.popups.remove(popup)
+            self._place()
+
+    def _place(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        bottom = area.bottom() - MARGIN
+        for popup in reversed(self.popups):
+            height = popup.sizeHint().height()
+            popup.move(QPoint(area.right() - WIDTH - MARGIN, bottom - height))
+            bottom -= height + GAP

@@ -1,0 +1,106 @@
+"""The tray icon: a bell with the unseen count as a badge, and its menu.
+
+When the desktop has no system tray (no StatusNotifier host, no XEmbed
+tray), the app still runs: the inbox window stays open and says so.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from bellbar.ui.icons import bell_icon
+
+
+class TrayIcon(QObject):
+    """Owns the QSystemTrayIcon and its menu.
+
+    Signals:
+        open_inbox: the user clicked the icon or "Open inbox".
+        mark_all_read: "Mark all read".
+        do_not_disturb_changed(bool)
+        quit_requested: "Quit".
+    """
+
+    open_inbox = Signal()
+    mark_all_read = Signal()
+    do_not_disturb_changed = Signal(bool)
+    quit_requested = Signal()
+
+    def __init__(self, *, do_not_disturb: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._count = 0
+        self._status = ""
+        self._icon = QSystemTrayIcon(parent)
+        self.menu = QMenu()
+        self.open_action = self._add(self.tr("Open inbox"), self.open_inbox.emit)
+        self.mark_all_action = self._add(self.tr("Mark all read"), self.mark_all_read.emit)
+        self.dnd_action = QAction(self.tr("Do not disturb"), self.menu)
+        self.dnd_action.setCheckable(True)
+        self.dnd_action.setChecked(do_not_disturb)
+        self.dnd_action.toggled.connect(self._on_dnd)
+        self.menu.addAction(self.dnd_action)
+        self.menu.addSeparator()
+        self.quit_action = self._add(self.tr("Quit"), self.quit_requested.emit)
+        self._icon.setContextMenu(self.menu)
+        self._icon.activated.connect(self._on_activated)
+        self._refresh()
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        self._icon.show()
+
+    def hide(self) -> None:
+        self._icon.hide()
+
+    def is_visible(self) -> bool:
+        return self._icon.isVisible()
+
+    def set_count(self, count: int) -> None:
+        if count != self._count:
+            self._count = count
+            self._refresh()
+
+    def set_status(self, status: str) -> None:
+        self._status = status
+        self._refresh()
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    @property
+    def tooltip(self) -> str:
+        return self._icon.toolTip()
+
+    def _add(self, text: str, slot: object) -> QAction:
+        action = QAction(text, self.menu)
+        action.triggered.connect(slot)
+        self.menu.addAction(action)
+        return action
+
+    def _on_dnd(self, checked: bool) -> None:
+        self._refresh()
+        self.do_not_disturb_changed.emit(checked)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.open_inbox.emit()
+
+    def _refresh(self) -> None:
+        muted = self.dnd_action.isChecked()
+        self._icon.setIcon(bell_icon(self._count, muted=muted))
+        lines = ["Bellbar"]
+        lines.append(self.tr("%n unseen", "", self._count) if self._count else self.tr("Nothing new"))
+        if muted:
+            lines.append(self.tr("Do not disturb is on"))
+        if self._status:
+            lines.append(self._status)
+        self._icon.setToolTip("\n".join(lines))

@@ -1,0 +1,35 @@
+"""Small widget helpers shared by the pop-up and the inbox window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel, QWidget
+
+from bellbar.core.text import display_text, is_safe_link
+
+
+def plain_label(
+    text: str, limit: int, *, bold: bool = False, muted: bool = False, parent: QWidget | None = None
+) -> QLabel:
+    """A QLabel that can only ever show `text` as inert plain text."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setText(display_text(text, limit))
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    font = label.font()
+    if bold:
+        font.setBold(True)
+    if muted:
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        label.setStyleSheet("color: palette(placeholder-text);")
+    label.setFont(font)
+    return label
+
+
+def open_link(url: str) -> bool:
+    """Open `url` in the user's browser or mail client, only if it is http(s)/mailto."""
+    if not is_safe_link(url):
+        return False
+    return QDesktopServices.openUrl(QUrl(url.strip()))
