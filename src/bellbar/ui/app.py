@@ -186,10 +186,14 @@ def run_tray(
         await inbox.stop()
         cache.close()
 
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     try:
-        asyncio.run(main(), loop_factory=qasync.QEventLoop)
+        loop.run_until_complete(main())
     except KeyboardInterrupt:
         return 130
+    finally:
+        loop.close()
     return 0
 
 
