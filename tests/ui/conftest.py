@@ -1,0 +1,70 @@
+"""Fixtures for widget tests: a qasync loop on pytest-qt's QApplication, and a
+tray app wired to a real hub account."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from bellbar.core.cache import Cache
+from bellbar.core.config import Preferences
+from bellbar.core.inbox import Inbox
+from bellbar.core.model import Account
+from bellbar.core.secrets import MemorySecrets
+from bellbar.ui.app import TrayApp
+from tests.helpers.hub import HubProcess, HubUser
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+class TrayHarness:
+    """A TrayApp over a fresh cache, with one account on the test hub."""
+
+    def __init__(self, tmp_path: Path, url: str, token: str) -> None:
+        self.cache = Cache(tmp_path / "cache.sqlite3")
+        self.secrets = MemorySecrets()
+        self.account = Account(id="acc", name="Test hub", provider="botbell", url=url)
+        self.secrets.set(self.account.id, token)
+        self.inbox = Inbox(self.cache, self.secrets, poll_seconds=1)
+        self.app = TrayApp(self.inbox, Preferences(popup_seconds=30))
+
+    def start(self) -> None:
+        self.app.start()
+        self.inbox.start([self.account])
+
+    async def stop(self) -> None:
+        self.app.popups.close_all()
+        self.app.window.hide()
+        await self.inbox.stop()
+        self.cache.close()
+
+
+@pytest.fixture
+def harness_for(tmp_path: Path):  # type: ignore[no-untyped-def]
+    made: list[TrayHarness] = []
+
+    def make(url: str, token: str) -> TrayHarness:
+        harness = TrayHarness(tmp_path, url, token)
+        made.append(harness)
+        return harness
+
+    return make
+
+
+@pytest.fixture
+def harness(harness_for, hub: HubProcess, user: HubUser) -> TrayHarness:  # type: ignore[no-untyped-def]
+    return harness_for(hub.url, user.user_token)  # type: ignore[no-any-return]
