@@ -22,8 +22,9 @@ from tests.helpers.hub import HubProcess, HubUser
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the session: like the app, which has exactly one."""
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from bellbar import __version__
 from bellbar.core.cache import Cache
 from bellbar.core.config import Config, Preferences
 from bellbar.core.inbox import Inbox
@@ -178,6 +179,7 @@ def run_tray(
         instance = InstanceServer(name)
         instance.show_requested.connect(tray_app.window.present)
         tray_app.start()
+        log.info("Bellbar %s started; tray available: %s", __version__, TrayIcon.available())
         inbox.start(list(config.accounts))
         extra = asyncio.create_task(background()) if background else None
         await done.wait()

@@ -1,0 +1,104 @@
+"""A broken server leaves the tray running with a visible status; one instance only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
+from tests.helpers.qt import until
+
+
+class BrokenServer:
+    """A real HTTP server that answers every request with `status` and `body`."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                outer.hits += 1
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_GET  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.hits = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(params=[(500, b'{"code":50000,"message":"boom"}'), (200, b"{not json"),
+                        (200, b'{"code":0,"data":{"messages":"nope"}}')],
+                ids=["500", "malformed-json", "wrong-types"])
+def broken(request: pytest.FixtureRequest) -> Iterator[BrokenServer]:
+    server = BrokenServer(*request.param)
+    yield server
+    server.stop()
+
+
+def test_a_broken_server_gives_a_status_not_a_crash(qtbot, qloop, broken: BrokenServer, harness_for) -> None:  # type: ignore[no-untyped-def]
+    harness = harness_for(broken.url, "ut_whatever")
+
+    async def scenario() -> None:
+        harness.start()
+        status = await until(lambda: "retrying" in harness.app.window.status.text()
+                             and harness.app.window.status.text(), what="status line")
+        assert "Test hub: retrying" in status and "next try in" in status
+        assert harness.cache.count() == 0  # nothing partial reached the cache
+        assert harness.app.window.isVisible()
+        await harness.stop()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_single_instance_server_answers_a_second_start(qtbot, tmp_path: Path) -> None:
+    name = server_name(tmp_path)
+    assert not notify_running(name)
+    server = InstanceServer(name)
+    with qtbot.waitSignal(server.show_requested, timeout=5000):
+        assert notify_running(name)
+
+
+def test_a_second_bellbar_process_does_not_add_a_second_tray(app_dirs: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    first = subprocess.Popen([sys.executable, "-m", "bellbar"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        log = app_dirs / "state" / "bellbar" / "log" / "bellbar.log"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and first.poll() is None:
+            if log.exists() and "started" in log.read_text():
+                break
+            time.sleep(0.1)
+        assert first.poll() is None, first.stderr.read() if first.stderr else ""
+        second = subprocess.run([sys.executable, "-m", "bellbar"], env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 0
+        assert "already running" in second.stdout
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(10)
+        for stream in (first.stdout, first.stderr):
+            if stream:
+                stream.close()
