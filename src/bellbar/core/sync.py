@@ -205,6 +205,7 @@ class AccountSync:
 
     def _set_status(self, status: AccountStatus) -> None:
         if status != self.status:
+            log.debug("account %s: %s %s", self.account_id, status.state.value, status.detail)
             self.status = status
             self.status_changed.emit(self.account_id, status)
 

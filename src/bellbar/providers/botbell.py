@@ -133,7 +133,8 @@ class BotBellApp:
         if reply_raw is not None:
             if not isinstance(reply_raw, dict):
                 raise TypeError("reply must be an object")
-            reply = Reply(content=_text(reply_raw.get("content")), action=reply_raw.get("action"))
+            action = reply_raw.get("action")
+            reply = Reply(content=_text(reply_raw.get("content")), action=_text(action) or None)
         return Notification(
             account=self._account,
             id=_required_text(raw, "message_id"),

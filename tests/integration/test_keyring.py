@@ -1,0 +1,92 @@
+"""Tokens live in the real Secret Service (gnome-keyring), and in no file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import secret_service
+from tests.helpers.hub import HubProcess, HubUser
+
+pytestmark = pytest.mark.keyring
+
+
+@pytest.fixture(scope="module")
+def keyring_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    if not secret_service.available():
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide dbus-daemon and gnome-keyring-daemon")
+        pytest.skip("gnome-keyring-daemon or dbus-daemon is not installed")
+    with secret_service.secret_service(tmp_path_factory.mktemp("keyring")) as env:
+        yield env
+
+
+def app_env(base: dict[str, str], root: Path) -> dict[str, str]:
+    env = {**os.environ, **base, "QT_QPA_PLATFORM": "offscreen"}
+    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
+        env[f"XDG_{name}_HOME"] = str(root / name.lower())
+    return env
+
+
+def bellbar(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bellbar", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def keyring_get(env: dict[str, str], account_id: str) -> str:
+    code = f"import keyring; print(keyring.get_password('bellbar', {account_id!r}) or '')"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_token_in_keyring_and_nowhere_on_disk(
+    keyring_env: dict[str, str], tmp_path: Path, hub: HubProcess, user: HubUser
+) -> None:
+    env = app_env(keyring_env, tmp_path)
+    added = bellbar(env, "accounts", "add", "botbell", "--name", "Work", "--url", hub.url,
+                    stdin=user.user_token + "\n")
+    assert added.returncode == 0, added.stderr
+    assert "Work\tbotbell" in bellbar(env, "accounts", "list").stdout
+    account_id = json.loads((tmp_path / "config/bellbar/config.json").read_text())[
+        "accounts"][0]["id"]
+    assert keyring_get(env, account_id) == user.user_token
+
+    # A debug-level session that syncs with the hub, then a scan of every app file.
+    tray = subprocess.Popen([sys.executable, "-m", "bellbar", "--debug"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "state/bellbar/log/bellbar.log"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (log.exists() and ": live" in log.read_text()):
+        time.sleep(0.2)
+    tray.terminate()
+    tray.wait(10)
+    assert "started" in log.read_text() and ": live" in log.read_text()
+    assert (tmp_path / "data/bellbar/inbox.sqlite3").exists()
+    assert files_containing(tmp_path, user.user_token) == []
+
+    removed = bellbar(env, "accounts", "remove", "Work")
+    assert removed.returncode == 0
+    assert keyring_get(env, account_id) == ""
+
+
+def test_without_a_keyring_nothing_is_stored_and_the_fix_is_named(tmp_path: Path) -> None:
+    env = app_env({}, tmp_path)
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    result = bellbar(env, "accounts", "add", "botbell", "--name", "Work", "--url", "http://h",
+                     stdin="ut_secret_token_value\n")
+    assert result.returncode == 1
+    assert "keyring" in result.stderr.lower() and "gnome-keyring-daemon --unlock" in result.stderr
+    assert files_containing(tmp_path, "ut_secret_token_value") == []
+    assert not (tmp_path / "config/bellbar/config.json").exists()

@@ -1,0 +1,77 @@
+"""The local cache: merge rules, cursors, the outbox and its overlay."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bellbar.core.cache import Cache
+from bellbar.core.model import Action, ActionKind, Notification, Reply
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def note(nid: str, minutes_ago: int = 0, **changes: object) -> Notification:
+    base = Notification(
+        account="a", id=nid, title=f"t{nid}", body="b", sent_at=NOW - timedelta(minutes=minutes_ago),
+        sender="bot", actions=(Action("ok", "OK"), Action("why", "Why?", ActionKind.INPUT, "reason")),
+    )
+    return Notification(**{**{f: getattr(base, f) for f in base.__slots__}, **changes})  # type: ignore[arg-type]
+
+
+def test_apply_page_reports_only_fresh_items_and_moves_the_cursor(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    assert [n.id for n in cache.apply_page("a", [note("1"), note("2", 5)], "7")] == ["1", "2"]
+    assert [n.id for n in cache.apply_page("a", [note("2", 5), note("3", 1)], "9")] == ["3"]
+    assert cache.cursor("a") == "9"
+    assert [n.id for n in cache.newest(0, 10)] == ["1", "3", "2"]
+    assert cache.count() == 3 and cache.count_unseen() == 3
+
+
+def test_read_and_seen_only_move_forward(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    cache.apply_page("a", [note("1")], None)
+    cache.record_read("a", "1")
+    cache.apply_page("a", [note("1")], None)  # a late event from before the read
+    item = cache.get("a", "1")
+    assert item is not None and item.is_read and item.is_seen
+
+
+def test_a_queued_reply_shows_as_pending_until_acknowledged(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    cache.apply_page("a", [note("1")], None)
+    queued = cache.record_reply("a", "1", action="why", content="because")
+    pending = cache.get("a", "1")
+    assert pending is not None and pending.reply == Reply("because", "why", pending=True)
+    assert pending.is_read and not pending.awaits_answer
+    assert [i.idempotency_key for i in cache.pending("a")] == [queued.idempotency_key]
+    cache.outbox_done(queued, note("1", reply=Reply("because", "why")))
+    done = cache.get("a", "1")
+    assert done is not None and done.reply == Reply("because", "why")
+    assert cache.pending("a") == []
+
+
+def test_a_dropped_reply_brings_the_buttons_back(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    cache.apply_page("a", [note("1")], None)
+    cache.outbox_drop(cache.record_reply("a", "1", action="ok", content="OK"))
+    item = cache.get("a", "1")
+    assert item is not None and item.awaits_answer
+
+
+def test_outbox_survives_a_restart(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    cache.apply_page("a", [note("1")], None)
+    key = cache.record_reply("a", "1", action="ok", content="OK").idempotency_key
+    cache.close()
+    reopened = Cache(tmp_path / "c.db")
+    assert [(i.kind, i.idempotency_key) for i in reopened.pending("a")] == [("reply", key)]
+
+
+def test_read_all_and_forget(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    cache.apply_page("a", [note("1"), note("2")], "5")
+    cache.record_read_all("a")
+    assert cache.count_unread() == 0 and cache.count_unseen() == 0
+    cache.forget_account("a")
+    assert cache.count() == 0 and cache.cursor("a") is None and cache.pending("a") == []
