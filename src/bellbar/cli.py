@@ -36,15 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", type=Path, required=True)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8025)
-    serve.add_argument("--allow-private-webhooks", action="store_true",
-                       help="let reply URLs point at loopback or private addresses")
+    serve.add_argument(
+        "--allow-private-webhooks",
+        action="store_true",
+        help="let reply URLs point at loopback or private addresses",
+    )
     serve.add_argument("--push-rate", type=int, default=30, help="pushes per bot per minute")
     admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
     admin.add_argument("--db", type=Path, required=True)
     kinds = admin.add_subparsers(dest="kind", required=True)
     user = kinds.add_parser("user").add_subparsers(dest="verb", required=True)
     user.add_parser("create").add_argument("name")
-    bot_create = kinds.add_parser("bot").add_subparsers(dest="verb", required=True).add_parser("create")
+    bot_create = (
+        kinds.add_parser("bot").add_subparsers(dest="verb", required=True).add_parser("create")
+    )
     bot_create.add_argument("--user", required=True, help="owner's user_id")
     bot_create.add_argument("--reply-url")
     bot_create.add_argument("name")
@@ -141,8 +146,9 @@ def _send(args: argparse.Namespace) -> int:
     if not api.endswith("/v1"):
         api += "/botbell/v1"
     try:
-        response = httpx.post(f"{api}/messages/push", json=body,
-                              headers={"X-Bot-Token": args.token}, timeout=15)
+        response = httpx.post(
+            f"{api}/messages/push", json=body, headers={"X-Bot-Token": args.token}, timeout=15
+        )
     except httpx.HTTPError as exc:
         print(f"bellbar send: cannot reach {args.url}: {type(exc).__name__}", file=sys.stderr)
         return EXIT_FAILED
@@ -153,8 +159,11 @@ def _send(args: argparse.Namespace) -> int:
     if not isinstance(answer, dict) or answer.get("code") != 0:
         message = answer.get("message") if isinstance(answer, dict) else None
         code = answer.get("code") if isinstance(answer, dict) else None
-        print(f"bellbar send: HTTP {response.status_code}, code {code}: "
-              f"{message or 'the server did not answer in BotBell format'}", file=sys.stderr)
+        print(
+            f"bellbar send: HTTP {response.status_code}, code {code}: "
+            f"{message or 'the server did not answer in BotBell format'}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     print(answer["data"].get("message_id", ""))
     return EXIT_OK
@@ -202,11 +211,11 @@ def _accounts(args: argparse.Namespace) -> int:
             print(f"{account.name}\t{account.provider}\t{account.url}")
         return EXIT_OK
     if args.verb == "remove":
-        account = config.account_named(args.name)
-        if account is None:
+        named = config.account_named(args.name)
+        if named is None:
             print(f"bellbar accounts: no account named {args.name!r}", file=sys.stderr)
             return EXIT_FAILED
-        secrets.delete(account.id)
+        secrets.delete(named.id)
         save_config(paths.config_file, config.without_account(args.name))
         return EXIT_OK
     secrets.check()

@@ -29,7 +29,17 @@ HUB_START_TIMEOUT = 20.0
 def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     """Start `bellbar hub serve` and wait for its "listening" line."""
     process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "bellbar", "hub", "serve", "--db", str(db_path), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "bellbar",
+            "hub",
+            "serve",
+            "--db",
+            str(db_path),
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

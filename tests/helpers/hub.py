@@ -102,7 +102,9 @@ class HubProcess:
         finally:
             store.close()
 
-    def create_bot(self, user: HubUser, name: str = "Test bot", reply_url: str | None = None) -> HubBot:
+    def create_bot(
+        self, user: HubUser, name: str = "Test bot", reply_url: str | None = None
+    ) -> HubBot:
         return HubBot(**admin.create_bot(self.db_path, user.user_id, name, reply_url))
 
     def push(self, bot: HubBot, **body: Any) -> dict[str, Any]:

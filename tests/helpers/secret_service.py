@@ -17,10 +17,20 @@ def available() -> bool:
 
 def _has_owner(env: dict[str, str]) -> bool:
     answer = subprocess.run(
-        ["dbus-send", "--session", "--dest=org.freedesktop.DBus", "--type=method_call",
-         "--print-reply", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
-         "string:org.freedesktop.secrets"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            "dbus-send",
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.secrets",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return "boolean true" in answer.stdout
 
@@ -31,15 +41,20 @@ def secret_service(root: Path) -> Iterator[dict[str, str]]:
     run_dir, data_dir = root / "run", root / "keyring-data"
     run_dir.mkdir(mode=0o700, parents=True)
     data_dir.mkdir(parents=True)
-    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                           stdout=subprocess.PIPE, text=True)
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert bus.stdout is not None
     address = bus.stdout.readline().strip()
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_RUNTIME_DIR": str(run_dir)}
     env.pop("PYTHON_KEYRING_BACKEND", None)
     daemon = subprocess.Popen(
         ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={**env, "XDG_DATA_HOME": str(data_dir)},
     )
     assert daemon.stdin is not None

@@ -21,7 +21,9 @@ from tests.helpers.hub import HubBot, HubProcess, HubUser
 from tests.helpers.webhook import WebhookReceiver
 
 
-def reply_as_user(hub: HubProcess, user: HubUser, message_id: str, action: str | None, content: str) -> None:
+def reply_as_user(
+    hub: HubProcess, user: HubUser, message_id: str, action: str | None, content: str
+) -> None:
     response = httpx.post(
         f"{hub.api}/app/messages/{message_id}/reply",
         json={"content": content, "action": action},
@@ -30,7 +32,9 @@ def reply_as_user(hub: HubProcess, user: HubUser, message_id: str, action: str |
     assert response.status_code == 200
 
 
-def test_bot_token_mode_send_and_wait_for_reply(hub: HubProcess, user: HubUser, bot: HubBot) -> None:
+def test_bot_token_mode_send_and_wait_for_reply(
+    hub: HubProcess, user: HubUser, bot: HubBot
+) -> None:
     client = BotBell(bot.token, base_url=hub.api)
     result = client.send(
         "Deploy v2.3.0 to production?",
@@ -38,12 +42,18 @@ def test_bot_token_mode_send_and_wait_for_reply(hub: HubProcess, user: HubUser, 
         actions=[Action("approve", "Approve"), Action("custom", "Other...", "input", "Why")],
     )
     assert result.message_id.startswith("msg_")
-    timer = threading.Timer(0.5, reply_as_user, (hub, user, result.message_id, "approve", "Approve"))
+    timer = threading.Timer(
+        0.5, reply_as_user, (hub, user, result.message_id, "approve", "Approve")
+    )
     timer.start()
     reply = result.wait_for_reply(timeout=10, poll_interval=1)
     timer.join()
     assert reply is not None
-    assert (reply.reply_to, reply.action, reply.message) == (result.message_id, "approve", "Approve")
+    assert (reply.reply_to, reply.action, reply.message) == (
+        result.message_id,
+        "approve",
+        "Approve",
+    )
     assert client.get_replies() == []
 
 
@@ -83,15 +93,24 @@ def test_sdk_exceptions_come_from_the_codes(hub: HubProcess, bot: HubBot) -> Non
         BotBell(hub.create_bot(tight).token, base_url=hub.api).send("x")
 
 
-def test_webhook_verifies_with_the_sdk(hub: HubProcess, user: HubUser, receiver: WebhookReceiver) -> None:
+def test_webhook_verifies_with_the_sdk(
+    hub: HubProcess, user: HubUser, receiver: WebhookReceiver
+) -> None:
     bot = hub.create_bot(user, reply_url=receiver.url)
     sent = BotBell(bot.token, base_url=hub.api).send("Approve?", actions=[Action("yes", "Yes")])
     reply_as_user(hub, user, sent.message_id, "yes", "Yes")
     [hook] = receiver.wait_for(1)
     verify_webhook(
-        hook.body, hook.headers["x-webhook-signature"], hook.headers["x-webhook-timestamp"], bot.webhook_secret
+        hook.body,
+        hook.headers["x-webhook-signature"],
+        hook.headers["x-webhook-timestamp"],
+        bot.webhook_secret,
     )
     with pytest.raises(WebhookVerificationError):
-        verify_webhook(hook.body, hook.headers["x-webhook-signature"],
-                       hook.headers["x-webhook-timestamp"], "whsec_wrong")
+        verify_webhook(
+            hook.body,
+            hook.headers["x-webhook-signature"],
+            hook.headers["x-webhook-timestamp"],
+            "whsec_wrong",
+        )
     assert BotBell(bot.token, base_url=hub.api).get_replies() == []

@@ -13,17 +13,35 @@ from tests.helpers.hub import HubBot, HubProcess, HubUser
 
 
 def bellbar(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bellbar", *args], input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bellbar", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_send_pushes_with_buttons_and_an_input(hub: HubProcess, user: HubUser, bot: HubBot) -> None:
-    result = bellbar("send", "--url", hub.url, "--token", bot.token, "Deploy?", "--title", "Deploy",
-                     "--action", "approve:Approve", "--input", "other:Other...:Your reason")
+    result = bellbar(
+        "send",
+        "--url",
+        hub.url,
+        "--token",
+        bot.token,
+        "Deploy?",
+        "--title",
+        "Deploy",
+        "--action",
+        "approve:Approve",
+        "--input",
+        "other:Other...:Your reason",
+    )
     assert result.returncode == 0, result.stderr
     message_id = result.stdout.strip()
-    feed = httpx.get(f"{hub.api}/app/messages",
-                     headers={"Authorization": f"Bearer {user.user_token}"}).json()["data"]["messages"]
+    feed = httpx.get(
+        f"{hub.api}/app/messages", headers={"Authorization": f"Bearer {user.user_token}"}
+    ).json()["data"]["messages"]
     [sent] = [m for m in feed if m["message_id"] == message_id]
     assert sent["title"] == "Deploy"
     assert sent["actions"] == [
@@ -47,12 +65,25 @@ def test_hub_admin_prints_one_json_object(hub: HubProcess) -> None:
     made = bellbar("hub", "admin", "--db", str(hub.db_path), "user", "create", "carol")
     user = json.loads(made.stdout)
     assert set(user) == {"user_id", "user_token", "pat"}
-    bot = json.loads(bellbar("hub", "admin", "--db", str(hub.db_path), "bot", "create",
-                             "--user", user["user_id"], "Carol's bot").stdout)
+    bot = json.loads(
+        bellbar(
+            "hub",
+            "admin",
+            "--db",
+            str(hub.db_path),
+            "bot",
+            "create",
+            "--user",
+            user["user_id"],
+            "Carol's bot",
+        ).stdout
+    )
     assert set(bot) == {"bot_id", "token", "push_url", "webhook_secret"}
     assert bot["push_url"] == f"{hub.url}/botbell/v1/push/{bot['token']}"
     assert httpx.post(bot["push_url"], json={"message": "hi"}).json()["code"] == 0
-    unknown = bellbar("hub", "admin", "--db", str(hub.db_path), "bot", "create", "--user", "usr_x", "b")
+    unknown = bellbar(
+        "hub", "admin", "--db", str(hub.db_path), "bot", "create", "--user", "usr_x", "b"
+    )
     assert unknown.returncode == 1 and "no user" in unknown.stderr
 
 

@@ -14,11 +14,15 @@ def post(url: str, body: Any = None, **headers: str) -> httpx.Response:
     return httpx.post(url, json=body, headers=headers, timeout=10)
 
 
-def test_push_three_ways_reaches_the_users_feed(hub: HubProcess, user: HubUser, bot: HubBot) -> None:
+def test_push_three_ways_reaches_the_users_feed(
+    hub: HubProcess, user: HubUser, bot: HubBot
+) -> None:
     by_url = post(f"{hub.api}/push/{bot.token}", {"message": "one"})
     by_header = post(f"{hub.api}/messages/push", {"message": "two"}, **{"X-Bot-Token": bot.token})
     by_pat = post(
-        f"{hub.api}/bots/{bot.bot_id}/push", {"message": "three"}, Authorization=f"Bearer {user.pat}"
+        f"{hub.api}/bots/{bot.bot_id}/push",
+        {"message": "three"},
+        Authorization=f"Bearer {user.pat}",
     )
     for response in (by_url, by_header, by_pat):
         assert response.status_code == 200
@@ -44,16 +48,24 @@ def test_push_three_ways_reaches_the_users_feed(hub: HubProcess, user: HubUser, 
         ({"message": "m", "summary": "s" * 513}, "summary must be at most 512"),
         ({"message": "m", "url": "https://e.com/" + "u" * 2048}, "url must be at most 2048"),
         ({"message": "m", "url": "javascript:alert(1)"}, "http or https"),
-        ({"message": "m", "actions": [{"key": f"k{i}", "label": "L"} for i in range(6)]}, "at most 5"),
+        (
+            {"message": "m", "actions": [{"key": f"k{i}", "label": "L"} for i in range(6)]},
+            "at most 5",
+        ),
         ({"message": "m", "actions": [{"key": "k" * 65, "label": "L"}]}, "key must be at most 64"),
-        ({"message": "m", "actions": [{"key": "k", "label": "L" * 65}]}, "label must be at most 64"),
+        (
+            {"message": "m", "actions": [{"key": "k", "label": "L" * 65}]},
+            "label must be at most 64",
+        ),
         ({"message": "m", "actions": [{"key": "k", "label": "L", "type": "slider"}]}, "type"),
         ({"message": "m", "actions": "approve"}, "actions must be an array"),
         ({"message": "m", "format": "html"}, "format must be one of"),
         ([1, 2], "JSON object"),
     ],
 )
-def test_validation_errors_answer_40010(hub: HubProcess, bot: HubBot, body: Any, fragment: str) -> None:
+def test_validation_errors_answer_40010(
+    hub: HubProcess, bot: HubBot, body: Any, fragment: str
+) -> None:
     response = post(f"{hub.api}/push/{bot.token}", body)
     assert response.status_code == 400
     assert response.json()["code"] == 40010
@@ -114,15 +126,21 @@ def test_poll_is_destructive_and_pages(hub: HubProcess, user: HubUser, bot: HubB
         answer = post(f"{hub.api}/app/messages/{message_id}/reply", {"content": "ok"}, **auth)
         assert answer.status_code == 200
     headers = {"X-Bot-Token": bot.token}
-    first = httpx.get(f"{hub.api}/messages/poll", params={"limit": 2}, headers=headers).json()["data"]
-    second = httpx.get(f"{hub.api}/messages/poll", params={"limit": 2}, headers=headers).json()["data"]
+    first = httpx.get(f"{hub.api}/messages/poll", params={"limit": 2}, headers=headers).json()[
+        "data"
+    ]
+    second = httpx.get(f"{hub.api}/messages/poll", params={"limit": 2}, headers=headers).json()[
+        "data"
+    ]
     third = httpx.get(f"{hub.api}/messages/poll", headers=headers).json()["data"]
     assert (len(first["messages"]), first["has_more"]) == (2, True)
     assert (len(second["messages"]), second["has_more"]) == (1, False)
     assert third == {"messages": [], "has_more": False}
     items = first["messages"] + second["messages"]
     assert [i["reply_to"] for i in items] == ids
-    assert all(set(i) == {"message_id", "reply_to", "content", "action", "timestamp"} for i in items)
+    assert all(
+        set(i) == {"message_id", "reply_to", "content", "action", "timestamp"} for i in items
+    )
     assert all(i["message_id"].startswith("rpl_") for i in items)
     too_many = httpx.get(f"{hub.api}/messages/poll", params={"limit": 101}, headers=headers)
     assert too_many.json()["code"] == 40010
@@ -130,7 +148,9 @@ def test_poll_is_destructive_and_pages(hub: HubProcess, user: HubUser, bot: HubB
 
 def test_pat_bot_management(hub: HubProcess, user: HubUser) -> None:
     auth = {"Authorization": f"Bearer {user.pat}"}
-    created = post(f"{hub.api}/bots", {"name": "Ops", "reply_url": "https://ops.example/hook"}, **auth)
+    created = post(
+        f"{hub.api}/bots", {"name": "Ops", "reply_url": "https://ops.example/hook"}, **auth
+    )
     bot = created.json()["data"]
     assert bot["token"].startswith("bt_") and bot["webhook_secret"].startswith("whsec_")
     assert bot["push_url"].endswith(f"/botbell/v1/push/{bot['token']}")
@@ -146,7 +166,9 @@ def test_pat_bot_management(hub: HubProcess, user: HubUser) -> None:
     assert secret["webhook_secret"] != bot["webhook_secret"]
 
     other = hub.create_user("mallory")
-    stranger = httpx.get(f"{hub.api}/bots/{bot['bot_id']}", headers={"Authorization": f"Bearer {other.pat}"})
+    stranger = httpx.get(
+        f"{hub.api}/bots/{bot['bot_id']}", headers={"Authorization": f"Bearer {other.pat}"}
+    )
     assert (stranger.status_code, stranger.json()["code"]) == (404, 40004)
     deleted = httpx.delete(f"{hub.api}/bots/{bot['bot_id']}", headers=auth)
     assert deleted.json()["code"] == 0

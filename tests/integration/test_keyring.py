@@ -36,14 +36,21 @@ def app_env(base: dict[str, str], root: Path) -> dict[str, str]:
 
 
 def bellbar(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bellbar", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bellbar", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def keyring_get(env: dict[str, str], account_id: str) -> str:
     code = f"import keyring; print(keyring.get_password('bellbar', {account_id!r}) or '')"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def files_containing(root: Path, secret: str) -> list[Path]:
@@ -54,17 +61,31 @@ def test_token_in_keyring_and_nowhere_on_disk(
     keyring_env: dict[str, str], tmp_path: Path, hub: HubProcess, user: HubUser
 ) -> None:
     env = app_env(keyring_env, tmp_path)
-    added = bellbar(env, "accounts", "add", "botbell", "--name", "Work", "--url", hub.url,
-                    stdin=user.user_token + "\n")
+    added = bellbar(
+        env,
+        "accounts",
+        "add",
+        "botbell",
+        "--name",
+        "Work",
+        "--url",
+        hub.url,
+        stdin=user.user_token + "\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "Work\tbotbell" in bellbar(env, "accounts", "list").stdout
-    account_id = json.loads((tmp_path / "config/bellbar/config.json").read_text())[
-        "accounts"][0]["id"]
+    account_id = json.loads((tmp_path / "config/bellbar/config.json").read_text())["accounts"][0][
+        "id"
+    ]
     assert keyring_get(env, account_id) == user.user_token
 
     # A debug-level session that syncs with the hub, then a scan of every app file.
-    tray = subprocess.Popen([sys.executable, "-m", "bellbar", "--debug"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "bellbar", "--debug"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     log = tmp_path / "state/bellbar/log/bellbar.log"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not (log.exists() and ": live" in log.read_text()):
@@ -84,8 +105,17 @@ def test_without_a_keyring_nothing_is_stored_and_the_fix_is_named(tmp_path: Path
     env = app_env({}, tmp_path)
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    result = bellbar(env, "accounts", "add", "botbell", "--name", "Work", "--url", "http://h",
-                     stdin="ut_secret_token_value\n")
+    result = bellbar(
+        env,
+        "accounts",
+        "add",
+        "botbell",
+        "--name",
+        "Work",
+        "--url",
+        "http://h",
+        stdin="ut_secret_token_value\n",
+    )
     assert result.returncode == 1
     assert "keyring" in result.stderr.lower() and "gnome-keyring-daemon --unlock" in result.stderr
     assert files_containing(tmp_path, "ut_secret_token_value") == []

@@ -30,7 +30,9 @@ def test_restart_catch_up_and_outbox_delivery_exactly_once(tmp_path: Path) -> No
 
     async def push(text: str, **extra: object) -> str:
         async with httpx.AsyncClient() as client:
-            answer = await client.post(f"{hub.api}/push/{bot.token}", json={"message": text, **extra})
+            answer = await client.post(
+                f"{hub.api}/push/{bot.token}", json={"message": text, **extra}
+            )
         return str(answer.json()["data"]["message_id"])
 
     def state() -> SyncState:

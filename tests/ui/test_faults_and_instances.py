@@ -24,7 +24,7 @@ class BrokenServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 outer.hits += 1
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -32,7 +32,7 @@ class BrokenServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_POST = do_GET  # noqa: N815
+            do_POST = do_GET
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -47,22 +47,33 @@ class BrokenServer:
         self.server.server_close()
 
 
-@pytest.fixture(params=[(500, b'{"code":50000,"message":"boom"}'), (200, b"{not json"),
-                        (200, b'{"code":0,"data":{"messages":"nope"}}')],
-                ids=["500", "malformed-json", "wrong-types"])
+@pytest.fixture(
+    params=[
+        (500, b'{"code":50000,"message":"boom"}'),
+        (200, b"{not json"),
+        (200, b'{"code":0,"data":{"messages":"nope"}}'),
+    ],
+    ids=["500", "malformed-json", "wrong-types"],
+)
 def broken(request: pytest.FixtureRequest) -> Iterator[BrokenServer]:
     server = BrokenServer(*request.param)
     yield server
     server.stop()
 
 
-def test_a_broken_server_gives_a_status_not_a_crash(qtbot, qloop, broken: BrokenServer, harness_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_server_gives_a_status_not_a_crash(
+    qtbot, qloop, broken: BrokenServer, harness_for
+) -> None:  # type: ignore[no-untyped-def]
     harness = harness_for(broken.url, "ut_whatever")
 
     async def scenario() -> None:
         harness.start()
-        status = await until(lambda: "retrying" in harness.app.window.status.text()
-                             and harness.app.window.status.text(), what="status line")
+        status = await until(
+            lambda: (
+                "retrying" in harness.app.window.status.text() and harness.app.window.status.text()
+            ),
+            what="status line",
+        )
         assert "Test hub: retrying" in status and "next try in" in status
         assert harness.cache.count() == 0  # nothing partial reached the cache
         assert harness.app.window.isVisible()
@@ -81,8 +92,13 @@ def test_single_instance_server_answers_a_second_start(qtbot, tmp_path: Path) ->
 
 def test_a_second_bellbar_process_does_not_add_a_second_tray(app_dirs: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    first = subprocess.Popen([sys.executable, "-m", "bellbar"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bellbar"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         log = app_dirs / "state" / "bellbar" / "log" / "bellbar.log"
         deadline = time.monotonic() + 30
@@ -91,8 +107,9 @@ def test_a_second_bellbar_process_does_not_add_a_second_tray(app_dirs: Path) -> 
                 break
             time.sleep(0.1)
         assert first.poll() is None, first.stderr.read() if first.stderr else ""
-        second = subprocess.run([sys.executable, "-m", "bellbar"], env=env,
-                                capture_output=True, text=True, timeout=30)
+        second = subprocess.run(
+            [sys.executable, "-m", "bellbar"], env=env, capture_output=True, text=True, timeout=30
+        )
         assert second.returncode == 0
         assert "already running" in second.stdout
         assert first.poll() is None

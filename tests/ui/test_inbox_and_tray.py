@@ -43,7 +43,10 @@ def test_inbox_lists_newest_first_and_answers_inline(
         await start_live(harness)
         first = await push(hub, bot, message="older", title="First")
         second = await push(
-            hub, bot, message="Ship it?", title="Second",
+            hub,
+            bot,
+            message="Ship it?",
+            title="Second",
             actions=[{"key": "yes", "label": "Ship"}, {"key": "no", "label": "Hold"}],
         )
         await until(lambda: len(rows(harness)) == 2)
@@ -61,7 +64,9 @@ def test_inbox_lists_newest_first_and_answers_inline(
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip.center())
         hooks = await until(lambda: receiver.received, what="webhook")
         assert b'"content":"Ship"' in hooks[0].body
-        await until(lambda: rows(harness)[0].reply is not None and not rows(harness)[0].reply.pending)
+        await until(
+            lambda: rows(harness)[0].reply is not None and not rows(harness)[0].reply.pending
+        )
         assert rows(harness)[0].is_read and not rows(harness)[1].is_read
         window.mark_all_button.click()
         await until(lambda: all(n.is_read for n in rows(harness)))
@@ -95,14 +100,17 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
     qloop.run_until_complete(scenario())
 
 
-def test_hostile_text_is_shown_inert(qtbot, qloop, hub: HubProcess, bot: HubBot, harness: TrayHarness) -> None:
+def test_hostile_text_is_shown_inert(
+    qtbot, qloop, hub: HubProcess, bot: HubBot, harness: TrayHarness
+) -> None:
     hostile_title = "<b>bold</b><script>alert(1)</script>\u202egnp.exe"
     hostile_body = "<img src=x onerror=alert(1)>" + "A" * 100_000 + "\u200b\x07"
 
     async def scenario() -> None:
         await start_live(harness)
-        await push(hub, bot, title=hostile_title, message=hostile_body[:4000],
-                   url="https://example.com/ok")
+        await push(
+            hub, bot, title=hostile_title, message=hostile_body[:4000], url="https://example.com/ok"
+        )
         popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[-1])
         labels = popup.findChildren(QLabel)
         assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)

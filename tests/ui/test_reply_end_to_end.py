@@ -52,12 +52,19 @@ def test_approve_in_the_popup_reaches_the_bots_webhook(
         qtbot.mouseClick(popup.buttons["approve"], Qt.MouseButton.LeftButton)
         hooks = await until(lambda: receiver.received, what="webhook")
         hook = hooks[0]
-        verify_webhook(hook.body, hook.headers["x-webhook-signature"],
-                       hook.headers["x-webhook-timestamp"], bot.webhook_secret)
+        verify_webhook(
+            hook.body,
+            hook.headers["x-webhook-signature"],
+            hook.headers["x-webhook-timestamp"],
+            bot.webhook_secret,
+        )
         payload = json.loads(hook.body)
         assert payload["event"] == "user_reply"
         assert (payload["reply_to"], payload["action"], payload["content"]) == (
-            message_id, "approve", "Approve")
+            message_id,
+            "approve",
+            "Approve",
+        )
         await until(lambda: "You replied: Approve" in popup.status.text(), what="confirmation")
         await until(lambda: popup not in harness.app.popups.popups, what="popup closes")
         item = harness.cache.get("acc", message_id)
@@ -88,7 +95,10 @@ def test_typed_answer_to_an_input_action(
         hooks = await until(lambda: receiver.received, what="webhook")
         payload = json.loads(hooks[0].body)
         assert (payload["reply_to"], payload["action"], payload["content"]) == (
-            message_id, "custom", "Not on a Friday")
+            message_id,
+            "custom",
+            "Not on a Friday",
+        )
         await harness.stop()
 
     qloop.run_until_complete(scenario())
@@ -110,7 +120,8 @@ def test_with_the_receiver_down_the_reply_is_polled_exactly_once(
         await until(lambda: "You replied: Reject" in popup.status.text(), what="confirmation")
         polled = await until(lambda: hub.poll(bot), what="queued reply")
         assert [(p["reply_to"], p["action"], p["content"]) for p in polled] == [
-            (message_id, "reject", "Reject")]
+            (message_id, "reject", "Reject")
+        ]
         assert hub.poll(bot) == []
         await harness.stop()
 

@@ -13,8 +13,13 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 def note(nid: str, minutes_ago: int = 0, **changes: object) -> Notification:
     base = Notification(
-        account="a", id=nid, title=f"t{nid}", body="b", sent_at=NOW - timedelta(minutes=minutes_ago),
-        sender="bot", actions=(Action("ok", "OK"), Action("why", "Why?", ActionKind.INPUT, "reason")),
+        account="a",
+        id=nid,
+        title=f"t{nid}",
+        body="b",
+        sent_at=NOW - timedelta(minutes=minutes_ago),
+        sender="bot",
+        actions=(Action("ok", "OK"), Action("why", "Why?", ActionKind.INPUT, "reason")),
     )
     return Notification(**{**{f: getattr(base, f) for f in base.__slots__}, **changes})  # type: ignore[arg-type]
 

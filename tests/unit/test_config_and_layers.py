@@ -21,7 +21,13 @@ def test_config_round_trips_without_secrets(tmp_path: Path) -> None:
     save_config(path, config)
     assert load_config(path) == config
     assert set(json.loads(path.read_text())["accounts"][0]) == {
-        "id", "name", "provider", "url", "options", "enabled"}
+        "id",
+        "name",
+        "provider",
+        "url",
+        "options",
+        "enabled",
+    }
     assert path.stat().st_mode & 0o077 == 0
 
 
@@ -42,7 +48,9 @@ def test_core_providers_and_hub_import_without_qt() -> None:
         "bellbar.hub.app, bellbar.hub.demo, bellbar.cli; "
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 

@@ -48,8 +48,11 @@ def answering(status: int, body: bytes, headers: dict[str, str] | None = None) -
         (400, b'{"code":40010,"message":"bad"}', Rejected),
         (302, b"", BadResponse),
         (200, b"{truncated", BadResponse),
-        (200, b'{"code":0,"data":{"messages":[{"message_id":5}],"cursor":"1","has_more":false}}',
-         BadResponse),
+        (
+            200,
+            b'{"code":0,"data":{"messages":[{"message_id":5}],"cursor":"1","has_more":false}}',
+            BadResponse,
+        ),
         (200, b'{"code":40001,"message":"not a success"}', BadResponse),
         (200, b"[]", BadResponse),
     ],
@@ -68,8 +71,14 @@ def test_429_carries_when_to_retry() -> None:
 def test_retry_after_forms() -> None:
     later = datetime(2026, 11, 24, 12, 1, 30, tzinfo=UTC)
     assert retry_at_from(httpx.Headers({"Retry-After": "30"}), NOW).second == 30
-    assert retry_at_from(httpx.Headers({"Retry-After": format_datetime(later, usegmt=True)}), NOW) == later
-    assert retry_at_from(httpx.Headers({"X-RateLimit-Reset": str(int(later.timestamp()))}), NOW) == later
+    assert (
+        retry_at_from(httpx.Headers({"Retry-After": format_datetime(later, usegmt=True)}), NOW)
+        == later
+    )
+    assert (
+        retry_at_from(httpx.Headers({"X-RateLimit-Reset": str(int(later.timestamp()))}), NOW)
+        == later
+    )
     assert retry_at_from(httpx.Headers({"Retry-After": "soon"}), NOW) > NOW
 
 
@@ -86,11 +95,19 @@ def test_connection_failures_and_oversized_bodies() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=25,
 )
-GOOD = {"message_id": "msg_1", "timestamp": 1.0, "message": "m", "title": "t",
-        "actions": [{"key": "k", "label": "L", "type": "input"}], "reply": None}
+GOOD = {
+    "message_id": "msg_1",
+    "timestamp": 1.0,
+    "message": "m",
+    "title": "t",
+    "actions": [{"key": "k", "label": "L", "type": "input"}],
+    "reply": None,
+}
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

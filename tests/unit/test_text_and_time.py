@@ -30,7 +30,9 @@ def test_display_text_truncates_with_an_ellipsis() -> None:
 def test_display_text_is_bounded_and_clean(text: str, limit: int) -> None:
     shown = display_text(text, limit)
     assert len(shown) <= limit
-    assert not any(ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\x00")
+    assert not any(
+        ch in shown for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\x00"
+    )
 
 
 @pytest.mark.parametrize(

@@ -131,8 +131,10 @@ class Cache:
                         actions_description = excluded.actions_description,
                         seen_at = COALESCE(notifications.seen_at, excluded.seen_at),
                         read_at = COALESCE(notifications.read_at, excluded.read_at),
-                        reply_content = COALESCE(excluded.reply_content, notifications.reply_content),
-                        reply_action = COALESCE(excluded.reply_action, notifications.reply_action)
+                        reply_content =
+                            COALESCE(excluded.reply_content, notifications.reply_content),
+                        reply_action =
+                            COALESCE(excluded.reply_action, notifications.reply_action)
                     """,
                     _row(account, item),
                 )
@@ -188,7 +190,7 @@ class Cache:
         """Drop everything cached for an account that was removed."""
         with self._transaction() as db:
             for table in ("notifications", "cursors", "outbox"):
-                db.execute(f"DELETE FROM {table} WHERE account = ?", (account,))  # noqa: S608
+                db.execute(f"DELETE FROM {table} WHERE account = ?", (account,))
 
     # ---- optimistic changes + outbox -----------------------------------
 
@@ -234,9 +236,7 @@ class Cache:
             "FROM outbox WHERE account = ? ORDER BY id",
             (account,),
         ).fetchall()
-        return [
-            OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows
-        ]
+        return [OutboxItem(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
 
     def outbox_done(self, item: OutboxItem, confirmed: Notification | None = None) -> None:
         """The server acknowledged `item`; store what it answered, if anything."""

@@ -43,12 +43,16 @@ class KeyringSecrets:
         """Raise `KeyringUnavailable` unless the keyring can really store a secret."""
         backend = keyring.get_keyring()
         if backend.priority <= 0 or "fail" in type(backend).__module__:
-            raise KeyringUnavailable(f"No usable keyring backend ({type(backend).__name__}). {_FIX}")
+            raise KeyringUnavailable(
+                f"No usable keyring backend ({type(backend).__name__}). {_FIX}"
+            )
         try:
             keyring.set_password(SERVICE, _PROBE_USER, "probe")
             keyring.delete_password(SERVICE, _PROBE_USER)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"The keyring refused to store a secret ({exc}). {_FIX}") from exc
+            raise KeyringUnavailable(
+                f"The keyring refused to store a secret ({exc}). {_FIX}"
+            ) from exc
 
     def get(self, account_id: str) -> str | None:
         try:

@@ -104,9 +104,7 @@ class BotBellRoutes:
             Route("/bots/{bot_id}/push", g(self.push_by_pat), methods=["POST"]),
             Route("/bots/{bot_id}/replies", g(self.poll_by_pat), methods=["GET"]),
             Route("/bots/{bot_id}/reset-token", g(self.reset_token), methods=["POST"]),
-            Route(
-                "/bots/{bot_id}/reset-webhook-secret", g(self.reset_secret), methods=["POST"]
-            ),
+            Route("/bots/{bot_id}/reset-webhook-secret", g(self.reset_secret), methods=["POST"]),
             Route("/account/quota", g(self.quota), methods=["GET"]),
         ]
 

@@ -86,7 +86,11 @@ class BotBellAppRoutes:
         user = await self._user(request)
         body = await json_body(request)
         ids = body.get("message_ids") if isinstance(body, dict) else None
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 10_000:
+        if (
+            not isinstance(ids, list)
+            or not all(isinstance(i, str) for i in ids)
+            or len(ids) > 10_000
+        ):
             raise invalid("message_ids must be an array of message ids")
         updated = await self.hub.db(self.hub.db.store.mark_seen, user["id"], ids)
         self.hub.bus.publish(user["id"])
@@ -133,7 +137,9 @@ class BotBellAppRoutes:
         if reply is None:
             return
         delivered = await self.hub.webhooks.send(reply)
-        user_id = await self.hub.db(store.set_delivery, reply_id, "webhook" if delivered else "queued")
+        user_id = await self.hub.db(
+            store.set_delivery, reply_id, "webhook" if delivered else "queued"
+        )
         if user_id is not None:
             self.hub.bus.publish(user_id)
 

@@ -49,8 +49,10 @@ def validate_push(body: Any) -> dict[str, Any]:
             raise invalid(f"{name} must be a string")
         if len(value) > limit:
             raise invalid(f"{name} must be at most {limit} characters")
-        if name in ("url", "image_url") and value and not value.lower().startswith(
-            ("http://", "https://")
+        if (
+            name in ("url", "image_url")
+            and value
+            and not value.lower().startswith(("http://", "https://"))
         ):
             raise invalid(f"{name} must be an http or https URL")
         clean[name] = value

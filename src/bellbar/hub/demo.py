@@ -59,7 +59,9 @@ def seed(db_path: Path) -> DemoCredentials:
         now = time.time()
         for bot, minutes, title, message, read in _HISTORY:
             pushed = store.push(
-                bots[bot], validate_push({"title": title, "message": message}), at=now - minutes * 60
+                bots[bot],
+                validate_push({"title": title, "message": message}),
+                at=now - minutes * 60,
             )
             if read:
                 store.mark_read(user["user_id"], [pushed["message_id"]])

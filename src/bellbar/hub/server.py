@@ -55,7 +55,7 @@ async def serve(db_path: Path, host: str, port: int, settings: HubSettings) -> N
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
     if server.started:
-        print(json.dumps({"event": "listening", "url": url}), flush=True)  # noqa: T201
+        print(json.dumps({"event": "listening", "url": url}), flush=True)
         log.info("hub listening on %s (database %s)", url, db_path)
     await task
     if not server.started:

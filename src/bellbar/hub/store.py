@@ -130,6 +130,10 @@ class Store:
         self._db.execute("COMMIT")
         return result
 
+    def _one(self, sql: str, *params: Any) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(sql, params).fetchone()
+        return row
+
     def _next_version(self, db: sqlite3.Connection) -> int:
         row = db.execute(
             "UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value"
@@ -160,17 +164,13 @@ class Store:
         return {"user_id": user_id, "user_token": user_token, "pat": pat}
 
     def user_by_token(self, token: str) -> sqlite3.Row | None:
-        return self._db.execute(
-            "SELECT * FROM users WHERE token_hash = ?", (token_hash(token),)
-        ).fetchone()
+        return self._one("SELECT * FROM users WHERE token_hash = ?", token_hash(token))
 
     def user_by_pat(self, pat: str) -> sqlite3.Row | None:
-        return self._db.execute(
-            "SELECT * FROM users WHERE pat_hash = ?", (token_hash(pat),)
-        ).fetchone()
+        return self._one("SELECT * FROM users WHERE pat_hash = ?", token_hash(pat))
 
     def user(self, user_id: str) -> sqlite3.Row | None:
-        return self._db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+        return self._one("SELECT * FROM users WHERE id = ?", user_id)
 
     def create_bot(
         self, user_id: str, name: str, description: str | None = None, reply_url: str | None = None
@@ -190,12 +190,10 @@ class Store:
         return bot, token
 
     def bot(self, bot_id: str) -> sqlite3.Row | None:
-        return self._db.execute("SELECT * FROM bots WHERE id = ?", (bot_id,)).fetchone()
+        return self._one("SELECT * FROM bots WHERE id = ?", bot_id)
 
     def bot_by_token(self, token: str) -> sqlite3.Row | None:
-        return self._db.execute(
-            "SELECT * FROM bots WHERE token_hash = ?", (token_hash(token),)
-        ).fetchone()
+        return self._one("SELECT * FROM bots WHERE token_hash = ?", token_hash(token))
 
     def bots_of(self, user_id: str) -> list[sqlite3.Row]:
         return self._db.execute(
@@ -203,9 +201,11 @@ class Store:
         ).fetchall()
 
     def update_bot(self, bot_id: str, changes: dict[str, Any]) -> sqlite3.Row | None:
-        allowed = {k: v for k, v in changes.items() if k in ("name", "description", "reply_url", "status")}
+        allowed = {
+            k: v for k, v in changes.items() if k in ("name", "description", "reply_url", "status")
+        }
         for column, value in allowed.items():
-            self._db.execute(f"UPDATE bots SET {column} = ? WHERE id = ?", (value, bot_id))  # noqa: S608
+            self._db.execute(f"UPDATE bots SET {column} = ? WHERE id = ?", (value, bot_id))
         return self.bot(bot_id)
 
     def delete_bot(self, bot_id: str) -> None:
@@ -316,7 +316,7 @@ class Store:
             for message_id in message_ids:
                 version = self._next_version(db)
                 cursor = db.execute(
-                    f"UPDATE messages SET {column} = ?, seen_at = COALESCE(seen_at, ?), "  # noqa: S608
+                    f"UPDATE messages SET {column} = ?, seen_at = COALESCE(seen_at, ?), "
                     "version = ?, last_event = ? "
                     f"WHERE user_id = ? AND id = ? AND {column} IS NULL",
                     (now, now, version, event, user_id, message_id),
@@ -363,8 +363,9 @@ class Store:
                 (reply_id, message_id, bot_id, content, action, now),
             )
             db.execute(
-                "UPDATE messages SET read_at = COALESCE(read_at, ?), seen_at = COALESCE(seen_at, ?), "
-                "version = ?, last_event = 'notifications/replied' WHERE id = ?",
+                "UPDATE messages SET read_at = COALESCE(read_at, ?), "
+                "seen_at = COALESCE(seen_at, ?), version = ?, "
+                "last_event = 'notifications/replied' WHERE id = ?",
                 (now, now, self._next_version(db), message_id),
             )
             message = self.message(user_id, message_id)
@@ -394,7 +395,8 @@ class Store:
 
         def write(db: sqlite3.Connection) -> str | None:
             row = db.execute(
-                "UPDATE replies SET delivery = ? WHERE id = ? RETURNING message_id", (delivery, reply_id)
+                "UPDATE replies SET delivery = ? WHERE id = ? RETURNING message_id",
+                (delivery, reply_id),
             ).fetchone()
             if row is None:
                 return None
@@ -414,7 +416,9 @@ class Store:
             self.set_delivery(row[0], "queued")
         return [row[0] for row in rows]
 
-    def poll(self, bot_id: str, since: float | None, limit: int) -> tuple[list[dict[str, Any]], bool, set[str]]:
+    def poll(
+        self, bot_id: str, since: float | None, limit: int
+    ) -> tuple[list[dict[str, Any]], bool, set[str]]:
         """Take (destructively) the bot's queued replies, oldest first.
 
         Returns the poll items, whether more wait, and the users to notify.
@@ -492,7 +496,9 @@ class Store:
         }
 
 
-_MESSAGE_SELECT = "SELECT m.*, b.name AS bot_name FROM messages m LEFT JOIN bots b ON b.id = m.bot_id"
+_MESSAGE_SELECT = (
+    "SELECT m.*, b.name AS bot_name FROM messages m LEFT JOIN bots b ON b.id = m.bot_id"
+)
 
 
 def _month() -> str:

@@ -107,7 +107,9 @@ def raise_for_status(response: httpx.Response, body: bytes = b"") -> None:
     detail = _error_message(body) or response.reason_phrase
     where = f"{response.request.method} {response.request.url.path}"
     if status == 429:
-        raise RateLimited(f"{where}: rate limited ({detail})", retry_at=retry_at_from(response.headers))
+        raise RateLimited(
+            f"{where}: rate limited ({detail})", retry_at=retry_at_from(response.headers)
+        )
     if status in (401, 403):
         raise AuthError(f"{where}: {detail}")
     if status >= 500:

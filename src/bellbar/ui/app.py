@@ -165,7 +165,7 @@ def run_tray(
     app.setQuitOnLastWindowClosed(False)
     name = server_name(paths.config_dir)
     if notify_running(name):
-        print("Bellbar is already running; its inbox was brought to the front.")  # noqa: T201
+        print("Bellbar is already running; its inbox was brought to the front.")
         return 0
     _install_excepthook()
     paths.ensure()

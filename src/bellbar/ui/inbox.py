@@ -109,7 +109,7 @@ class InboxWindow(QWidget):
         self.reply_bar.setVisible(False)
         layout.addWidget(self.reply_bar)
         self._reply_target: tuple[Notification, Action] | None = None
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
         model.modelReset.connect(self._update_empty)
         model.rowsInserted.connect(self._update_empty)
         self._update_empty()
@@ -118,11 +118,11 @@ class InboxWindow(QWidget):
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.shown.emit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window only hides it; the app lives in the tray.
         event.ignore()
         self.hide()
@@ -141,7 +141,9 @@ class InboxWindow(QWidget):
         if action.kind is ActionKind.INPUT:
             self._reply_target = (item, action)
             self.reply_label.setText(display_text(action.label, 64, single_line=True))
-            self.reply_input.setPlaceholderText(display_text(action.placeholder, 128, single_line=True))
+            self.reply_input.setPlaceholderText(
+                display_text(action.placeholder, 128, single_line=True)
+            )
             self.reply_input.clear()
             self.reply_bar.setVisible(True)
             self.reply_input.setFocus()

@@ -72,7 +72,7 @@ class InboxDelegate(QStyledItemDelegate):
 
     action_clicked = Signal(object, object)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         item: Notification = index.data(NotificationRole)
         return QSize(option.rect.width(), RowLayout.height(item, option.font))
 
@@ -85,7 +85,9 @@ class InboxDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(option.rect, palette.highlight())
         elif not item.is_read:
-            painter.fillRect(option.rect, _tint(palette.base().color(), palette.highlight().color()))
+            painter.fillRect(
+                option.rect, _tint(palette.base().color(), palette.highlight().color())
+            )
         text_color = palette.highlightedText().color() if selected else palette.text().color()
         muted = QColor(text_color)
         muted.setAlphaF(0.65)
@@ -93,20 +95,26 @@ class InboxDelegate(QStyledItemDelegate):
         if not item.is_read:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.highlight() if not selected else palette.highlightedText())
-            painter.drawEllipse(option.rect.left() + PAD, layout.title.center().y() - DOT // 2, DOT, DOT)
+            painter.drawEllipse(
+                option.rect.left() + PAD, layout.title.center().y() - DOT // 2, DOT, DOT
+            )
         small = QFont(option.font)
         small.setPointSizeF(option.font.pointSizeF() * 0.9)
         painter.setFont(small)
         painter.setPen(muted)
         when = relative_time(item.sent_at)
         painter.drawText(layout.header, Qt.AlignmentFlag.AlignRight, when)
-        sender_rect = layout.header.adjusted(0, 0, -QFontMetrics(small).horizontalAdvance(when) - PAD, 0)
+        sender_rect = layout.header.adjusted(
+            0, 0, -QFontMetrics(small).horizontalAdvance(when) - PAD, 0
+        )
         _draw_elided(painter, sender_rect, display_text(item.sender, 80, single_line=True))
         title_font = QFont(option.font)
         title_font.setBold(not item.is_read)
         painter.setFont(title_font)
         painter.setPen(text_color)
-        _draw_elided(painter, layout.title, display_text(item.title or item.body, 200, single_line=True))
+        _draw_elided(
+            painter, layout.title, display_text(item.title or item.body, 200, single_line=True)
+        )
         painter.setFont(option.font)
         painter.setPen(muted)
         body = display_text(item.body, 400, single_line=True) if item.title else ""
@@ -128,11 +136,15 @@ class InboxDelegate(QStyledItemDelegate):
     ) -> None:
         palette: QPalette = option.palette
         for action, rect in layout.chips:
-            painter.setPen(palette.highlight().color() if not selected else palette.highlightedText().color())
+            painter.setPen(
+                palette.highlight().color() if not selected else palette.highlightedText().color()
+            )
             painter.setBrush(palette.button())
             painter.drawRoundedRect(rect, CHIP_H / 2, CHIP_H / 2)
             painter.setPen(palette.buttonText().color())
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, display_text(action.label, 64, single_line=True))
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter, display_text(action.label, 64, single_line=True)
+            )
         if item.reply is not None:
             answer = display_text(item.reply.content, 120, single_line=True)
             text = (
@@ -143,7 +155,9 @@ class InboxDelegate(QStyledItemDelegate):
             painter.setPen(QColor("#1e8e3e") if not selected else palette.highlightedText().color())
             _draw_elided(painter, layout.footer, text)
 
-    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem, index: Index) -> bool:  # noqa: N802
+    def editorEvent(
+        self, event: QEvent, model: object, option: QStyleOptionViewItem, index: Index
+    ) -> bool:
         if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
             item: Notification = index.data(NotificationRole)
             layout = RowLayout.compute(option.rect, item, option.font)
@@ -164,7 +178,11 @@ def chip_rect(rect: QRect, item: Notification, font: QFont, key: str) -> QRect:
 
 def _draw_elided(painter: QPainter, rect: QRect, text: str) -> None:
     metrics = painter.fontMetrics()
-    painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+    painter.drawText(
+        rect,
+        Qt.AlignmentFlag.AlignLeft,
+        metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+    )
 
 
 def _tint(base: QColor, accent: QColor) -> QColor:

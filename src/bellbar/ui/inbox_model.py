@@ -28,7 +28,7 @@ class InboxModel(QAbstractListModel):
         self._rows: list[Notification] = []
         self._total = 0
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -42,10 +42,10 @@ class InboxModel(QAbstractListModel):
             return display_text(f"{state}{item.sender}: {item.title} {item.body}", 300)
         return None
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self._rows) < self._total
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         more = self._cache.newest(len(self._rows), PAGE)
         if more:
             start = len(self._rows)

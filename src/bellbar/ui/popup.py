@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from bellbar.core.model import Action, ActionKind, Notification
@@ -118,19 +117,19 @@ class Popup(QFrame):
     def start_timer(self) -> None:
         self._timer.start()
 
-    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt override)
+    def enterEvent(self, event: QEnterEvent) -> None:
         self._timer.stop()
         super().enterEvent(event)
 
-    def leaveEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+    def leaveEvent(self, event: object) -> None:
         if not self.input.hasFocus() and not self._sending:
             self._timer.start()
         super().leaveEvent(event)  # type: ignore[arg-type]
 
-    def mouseReleaseEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+    def mouseReleaseEvent(self, event: object) -> None:
         self.clicked.emit(self.notification)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: object) -> None:
         self._timer.stop()
         self.closed.emit(self)
         super().closeEvent(event)  # type: ignore[arg-type]

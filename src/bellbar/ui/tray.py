@@ -98,7 +98,9 @@ class TrayIcon(QObject):
         muted = self.dnd_action.isChecked()
         self._icon.setIcon(bell_icon(self._count, muted=muted))
         lines = ["Bellbar"]
-        lines.append(self.tr("%n unseen", "", self._count) if self._count else self.tr("Nothing new"))
+        lines.append(
+            self.tr("%n unseen", "", self._count) if self._count else self.tr("Nothing new")
+        )
         if muted:
             lines.append(self.tr("Do not disturb is on"))
         if self._status:
