@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from bellbar.core.cache import Cache
+from bellbar.core.errors import KeyringUnavailable
 from bellbar.core.model import Account, AccountStatus, ActionKind, Notification, SyncState
 from bellbar.core.secrets import SecretStore
 from bellbar.core.signals import Signal
@@ -57,7 +58,11 @@ class Inbox:
             if not account.enabled:
                 continue
             self._accounts[account.id] = account
-            token = self._secrets.get(account.id)
+            try:
+                token = self._secrets.get(account.id)
+            except KeyringUnavailable as exc:
+                self.status_changed.emit(account, AccountStatus(SyncState.SIGNED_OUT, str(exc)))
+                continue
             if not token:
                 self.status_changed.emit(
                     account, AccountStatus(SyncState.SIGNED_OUT, "no token in the keyring")
