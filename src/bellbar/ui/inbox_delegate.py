@@ -43,7 +43,7 @@ class RowLayout:
         top = rect.top() + PAD
         header = QRect(left, top, width, line)
         title = QRect(left, header.bottom() + 2, width, line)
-        body = QRect(left, title.bottom() + 2, width, line * 2)
+        body = QRect(left, title.bottom() + 2, width, line * body_lines(item, font, width))
         footer = QRect(left, body.bottom() + 6, width, CHIP_H)
         chips: list[tuple[Action, QRect]] = []
         if item.awaits_answer:
@@ -57,10 +57,19 @@ class RowLayout:
         return cls(header, title, body, footer, tuple(chips))
 
     @staticmethod
-    def height(item: Notification, font: QFont) -> int:
+    def height(item: Notification, font: QFont, row_width: int) -> int:
         line = QFontMetrics(font).height()
+        width = row_width - 3 * PAD - DOT
         footer = CHIP_H + 6 if item.awaits_answer or item.reply else 0
-        return PAD + line * 4 + 4 + footer + PAD
+        return PAD + line * (2 + body_lines(item, font, width)) + 4 + footer + PAD
+
+
+def body_lines(item: Notification, font: QFont, width: int) -> int:
+    """0 when the title stands alone, else 1 or 2 lines of body text."""
+    if not item.title or not item.body:
+        return 0
+    text = display_text(item.body, 400, single_line=True)
+    return 1 if QFontMetrics(font).horizontalAdvance(text) <= width else 2
 
 
 class InboxDelegate(QStyledItemDelegate):
@@ -74,7 +83,11 @@ class InboxDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         item: Notification = index.data(NotificationRole)
-        return QSize(option.rect.width(), RowLayout.height(item, option.font))
+        width = option.rect.width()
+        view = option.widget
+        if view is not None and hasattr(view, "viewport"):
+            width = view.viewport().width()
+        return QSize(width, RowLayout.height(item, option.font, width))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         item: Notification = index.data(NotificationRole)

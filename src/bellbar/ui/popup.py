@@ -9,7 +9,7 @@ after a few seconds unless the pointer is over it or the user is typing;
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QEnterEvent, QGuiApplication
+from PySide6.QtGui import QEnterEvent, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -37,11 +37,13 @@ class Popup(QFrame):
         reply_requested(notification, action_key, text)
         clicked(notification): the body was clicked (marks it read).
         closed(popup)
+        resized(): it grew or shrank (an input field or a status line appeared).
     """
 
     reply_requested = Signal(object, object, str)
     clicked = Signal(object)
     closed = Signal(object)
+    resized = Signal()
 
     def __init__(self, notification: Notification, seconds: int) -> None:
         super().__init__(None)
@@ -129,6 +131,16 @@ class Popup(QFrame):
     def mouseReleaseEvent(self, event: object) -> None:
         self.clicked.emit(self.notification)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
     def closeEvent(self, event: object) -> None:
         self._timer.stop()
         self.closed.emit(self)
@@ -206,6 +218,7 @@ class PopupStack(QObject):
         popup.reply_requested.connect(self.reply_requested)
         popup.clicked.connect(self.clicked)
         popup.closed.connect(self._on_closed)
+        popup.resized.connect(self._place)
         self.popups.append(popup)
         popup.adjustSize()
         self._place()
@@ -234,6 +247,6 @@ class PopupStack(QObject):
         area = screen.availableGeometry()
         bottom = area.bottom() - MARGIN
         for popup in reversed(self.popups):
-            height = popup.sizeHint().height()
+            height = max(popup.height(), popup.sizeHint().height())
             popup.move(QPoint(area.right() - WIDTH - MARGIN, bottom - height))
             bottom -= height + GAP

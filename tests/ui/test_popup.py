@@ -1,0 +1,73 @@
+"""Pop-up placement, timers and reactions to changes made elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from bellbar.core.model import Action, ActionKind, Notification, Reply
+from bellbar.ui.popup import PopupStack
+
+QUESTION = Notification(
+    account="a",
+    id="1",
+    title="Deploy Request",
+    body="Deploy v2.3.0?",
+    sent_at=datetime.now(UTC),
+    sender="Deploy bot",
+    actions=(Action("ok", "Approve"), Action("why", "Other...", ActionKind.INPUT, "Your reason")),
+)
+
+
+def test_popups_stack_inside_the_screen_even_when_one_grows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=30)
+    popups = [stack.show_notification(replace(QUESTION, id=str(i))) for i in range(3)]
+    popups[1].buttons["why"].click()
+    QApplication.processEvents()
+    assert popups[1].input.isVisible()
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    frames = [p.geometry() for p in popups]
+    assert all(area.contains(f) for f in frames)
+    assert frames[0].bottom() < frames[1].top() and frames[1].bottom() < frames[2].top()
+    stack.close_all()
+    assert stack.popups == []
+
+
+def test_hover_holds_the_popup_open(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=1)
+    popup = stack.show_notification(QUESTION)
+    QApplication.sendEvent(popup, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    qtbot.wait(1300)
+    assert popup in stack.popups
+    QApplication.sendEvent(popup, QEvent(QEvent.Type.Leave))
+    qtbot.waitUntil(lambda: popup not in stack.popups, timeout=3000)
+
+
+def test_read_or_answered_elsewhere_closes_the_popup(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=30)
+    first = stack.show_notification(QUESTION)
+    stack.update_notification(replace(QUESTION, read_at=datetime.now(UTC)))
+    assert first not in stack.popups
+    second = stack.show_notification(replace(QUESTION, id="2"))
+    stack.update_notification(replace(QUESTION, id="2", reply=Reply("Approve", "ok")))
+    assert "You replied: Approve" in second.status.text()
+    qtbot.waitUntil(lambda: second not in stack.popups, timeout=3000)
+
+
+def test_only_safe_links_get_an_open_button(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=30)
+    safe = stack.show_notification(replace(QUESTION, url="https://ci.example.com/42"))
+    unsafe = stack.show_notification(replace(QUESTION, id="2", url="javascript:alert(1)"))
+
+    def labels(popup: object) -> list[str]:
+        return [b.text() for b in popup.findChildren(QPushButton)]  # type: ignore[attr-defined]
+
+    assert "Open link" in labels(safe)
+    assert "Open link" not in labels(unsafe)
+    qtbot.keyClick(unsafe, Qt.Key.Key_Escape)  # Esc dismisses
+    assert stack.popups == [safe]
+    stack.close_all()
