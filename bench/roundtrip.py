@@ -27,12 +27,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.helpers.hub import HubProcess  # noqa: E402
+from tests.helpers.webhook import WebhookReceiver  # noqa: E402
+
 from bellbar.core.cache import Cache  # noqa: E402
 from bellbar.core.inbox import Inbox  # noqa: E402
 from bellbar.core.model import Account, Notification, SyncState  # noqa: E402
 from bellbar.core.secrets import MemorySecrets  # noqa: E402
-from tests.helpers.hub import HubProcess  # noqa: E402
-from tests.helpers.webhook import WebhookReceiver  # noqa: E402
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -50,7 +51,9 @@ def figure(name: str, values_ms: list[float]) -> dict[str, object]:
     }
 
 
-async def measure(hub: HubProcess, receiver: WebhookReceiver, pushes: int, tmp: Path) -> list[dict[str, object]]:
+async def measure(
+    hub: HubProcess, receiver: WebhookReceiver, pushes: int, tmp: Path
+) -> list[dict[str, object]]:
     user = hub.create_user("bench")
     bot = hub.create_bot(user, "Bench bot", reply_url=receiver.url)
     secrets = MemorySecrets()
@@ -75,7 +78,10 @@ async def measure(hub: HubProcess, receiver: WebhookReceiver, pushes: int, tmp: 
         for i in range(pushes):
             body = f"bench {i}"
             sent = time.perf_counter()
-            await client.post(f"/push/{bot.token}", json={"message": body, "actions": [{"key": "ok", "label": "OK"}]})
+            await client.post(
+                f"/push/{bot.token}",
+                json={"message": body, "actions": [{"key": "ok", "label": "OK"}]},
+            )
             while body not in arrivals:
                 await asyncio.sleep(0.0005)
             push_latency.append((arrivals[body] - sent) * 1000)
@@ -113,7 +119,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        hub = HubProcess(tmp / "hub.sqlite3", ("--allow-private-webhooks", "--push-rate", "100000")).start()
+        hub = HubProcess(
+            tmp / "hub.sqlite3", ("--allow-private-webhooks", "--push-rate", "100000")
+        ).start()
         receiver = WebhookReceiver().start()
         try:
             results = asyncio.run(measure(hub, receiver, args.pushes, tmp))
@@ -125,8 +133,10 @@ def main() -> None:
     print(f"\nmachine: {platform.platform()}, Python {platform.python_version()}")
     print(f"{'figure':42} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for r in results:
-        print(f"{r['figure']:42} {r['n']:>5} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}"
-              + (f"   {r['per_second']}/s" if "per_second" in r else ""))
+        print(
+            f"{r['figure']:42} {r['n']:>5} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}"
+            + (f"   {r['per_second']}/s" if "per_second" in r else "")
+        )
 
 
 if __name__ == "__main__":
