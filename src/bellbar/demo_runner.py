@@ -6,9 +6,11 @@ or cache; the hub is a real `bellbar hub serve` child process on loopback.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -24,6 +26,14 @@ from bellbar.hub.demo import run_demo_bot, seed
 
 log = logging.getLogger(__name__)
 HUB_START_TIMEOUT = 20.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: the hub gets SIGTERM if the demo dies without cleaning up (SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
@@ -42,6 +52,7 @@ def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=_die_with_parent,  # safe here: no threads exist yet
     )
     found: list[str] = []
 

@@ -113,9 +113,12 @@ def test_a_second_bellbar_process_does_not_add_a_second_tray(app_dirs: Path) -> 
         assert second.returncode == 0
         assert "already running" in second.stdout
         assert first.poll() is None
+        first.terminate()  # SIGTERM: a clean quit, not a kill
+        assert first.wait(15) == 0
     finally:
-        first.terminate()
-        first.wait(10)
+        if first.poll() is None:
+            first.kill()
+            first.wait(10)
         for stream in (first.stdout, first.stderr):
             if stream:
                 stream.close()

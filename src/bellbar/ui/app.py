@@ -28,6 +28,7 @@ from bellbar.core.timefmt import utc_now
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
+from bellbar.ui.quit_signals import QuitSignals
 from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
 from bellbar.ui.tray import TrayIcon
 
@@ -178,6 +179,8 @@ def run_tray(
         tray_app = TrayApp(inbox, config.preferences, notice=notice, on_quit=done.set)
         instance = InstanceServer(name)
         instance.show_requested.connect(tray_app.window.present)
+        quit_signals = QuitSignals()
+        quit_signals.received.connect(done.set)
         tray_app.start()
         log.info("Bellbar %s started; tray available: %s", __version__, TrayIcon.available())
         inbox.start(list(config.accounts))
@@ -185,6 +188,8 @@ def run_tray(
         await done.wait()
         if extra is not None:
             extra.cancel()
+        quit_signals.close()
+        tray_app.tray.hide()
         await inbox.stop()
         cache.close()
 
@@ -192,8 +197,6 @@ def run_tray(
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(main())
-    except KeyboardInterrupt:
-        return 130
     finally:
         loop.close()
     return 0
