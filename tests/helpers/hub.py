@@ -112,6 +112,13 @@ class HubProcess:
         response.raise_for_status()
         return dict(response.json()["data"])
 
+    async def push_async(self, bot: HubBot, **body: Any) -> str:
+        """Push from inside a running event loop; returns the message id."""
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(f"{self.api}/push/{bot.token}", json=body, timeout=10)
+        answer.raise_for_status()
+        return str(answer.json()["data"]["message_id"])
+
     def poll(self, bot: HubBot) -> list[dict[str, Any]]:
         response = httpx.get(
             f"{self.api}/messages/poll", headers={"X-Bot-Token": bot.token}, timeout=10

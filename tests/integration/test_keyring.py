@@ -46,6 +46,12 @@ def bellbar(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Comp
     )
 
 
+def add_account(env: dict[str, str], url: str, token: str) -> subprocess.CompletedProcess[str]:
+    return bellbar(
+        env, "accounts", "add", "botbell", "--name", "Work", "--url", url, stdin=token + "\n"
+    )
+
+
 def keyring_get(env: dict[str, str], account_id: str) -> str:
     code = f"import keyring; print(keyring.get_password('bellbar', {account_id!r}) or '')"
     return subprocess.run(
@@ -61,17 +67,7 @@ def test_token_in_keyring_and_nowhere_on_disk(
     keyring_env: dict[str, str], tmp_path: Path, hub: HubProcess, user: HubUser
 ) -> None:
     env = app_env(keyring_env, tmp_path)
-    added = bellbar(
-        env,
-        "accounts",
-        "add",
-        "botbell",
-        "--name",
-        "Work",
-        "--url",
-        hub.url,
-        stdin=user.user_token + "\n",
-    )
+    added = add_account(env, hub.url, user.user_token)
     assert added.returncode == 0, added.stderr
     assert "Work\tbotbell" in bellbar(env, "accounts", "list").stdout
     account_id = json.loads((tmp_path / "config/bellbar/config.json").read_text())["accounts"][0][
@@ -105,17 +101,7 @@ def test_without_a_keyring_nothing_is_stored_and_the_fix_is_named(tmp_path: Path
     env = app_env({}, tmp_path)
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    result = bellbar(
-        env,
-        "accounts",
-        "add",
-        "botbell",
-        "--name",
-        "Work",
-        "--url",
-        "http://h",
-        stdin="ut_secret_token_value\n",
-    )
+    result = add_account(env, "http://h", "ut_secret_token_value")
     assert result.returncode == 1
     assert "keyring" in result.stderr.lower() and "gnome-keyring-daemon --unlock" in result.stderr
     assert files_containing(tmp_path, "ut_secret_token_value") == []

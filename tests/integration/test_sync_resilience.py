@@ -6,8 +6,6 @@ import asyncio
 import time
 from pathlib import Path
 
-import httpx
-
 from bellbar.core.cache import Cache
 from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, Notification, SyncState
@@ -28,22 +26,15 @@ def test_restart_catch_up_and_outbox_delivery_exactly_once(tmp_path: Path) -> No
     inbox.arrived.connect(arrived.extend)
     account = Account(id="acc", name="Hub", provider="botbell", url=hub.url)
 
-    async def push(text: str, **extra: object) -> str:
-        async with httpx.AsyncClient() as client:
-            answer = await client.post(
-                f"{hub.api}/push/{bot.token}", json={"message": text, **extra}
-            )
-        return str(answer.json()["data"]["message_id"])
-
     def state() -> SyncState:
         return inbox.statuses()["acc"].state
 
     async def scenario() -> float:
         inbox.start([account])
         await until(lambda: state() is SyncState.LIVE, what="live")
-        question = await push("q?", actions=[{"key": "y", "label": "Yes"}])
+        question = await hub.push_async(bot, message="q?", actions=[{"key": "y", "label": "Yes"}])
         for i in range(2):
-            await push(f"before {i}")
+            await hub.push_async(bot, message=f"before {i}")
         await until(lambda: cache.count() == 3, what="first three")
 
         hub.kill()
@@ -57,7 +48,7 @@ def test_restart_catch_up_and_outbox_delivery_exactly_once(tmp_path: Path) -> No
         hub.start()  # same port, same database
         back = time.monotonic()
         for i in range(2):
-            await push(f"after {i}")
+            await hub.push_async(bot, message=f"after {i}")
         await until(lambda: state() is SyncState.LIVE, timeout=15, what="live again")
         reconnect = time.monotonic() - back
         await until(lambda: cache.count() == 5, what="caught up")

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication
 from bellbar.core.cache import Cache
 from bellbar.core.config import Preferences
 from bellbar.core.inbox import Inbox
-from bellbar.core.model import Account
+from bellbar.core.model import Account, SyncState
 from bellbar.core.secrets import MemorySecrets
 from bellbar.ui.app import TrayApp
 from tests.helpers.hub import HubProcess, HubUser
+from tests.helpers.qt import until
 
 pytestmark = pytest.mark.gui
 
@@ -46,6 +47,17 @@ class TrayHarness:
     def start(self) -> None:
         self.app.start()
         self.inbox.start([self.account])
+
+    async def start_live(self, *, hide_window: bool = False) -> None:
+        """Start, then wait until the account's stream is live.
+
+        Offscreen Qt has no tray, so `start()` shows the inbox window;
+        `hide_window` hides it again, as it would be with a tray.
+        """
+        self.start()
+        if hide_window:
+            self.app.window.hide()
+        await until(lambda: self.inbox.statuses()["acc"].state is SyncState.LIVE, what="live")
 
     async def stop(self) -> None:
         self.app.popups.close_all()

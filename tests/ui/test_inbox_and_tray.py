@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from bellbar.core.model import Notification, SyncState
+from bellbar.core.model import Notification
 from bellbar.ui.inbox_delegate import chip_rect
 from bellbar.ui.inbox_model import NotificationRole
 from tests.helpers.hub import HubBot, HubProcess, HubUser
 from tests.helpers.qt import until
 from tests.helpers.webhook import WebhookReceiver
 from tests.ui.conftest import TrayHarness
-
-
-async def push(hub: HubProcess, bot: HubBot, **body: object) -> str:
-    async with httpx.AsyncClient() as client:
-        answer = await client.post(f"{hub.api}/push/{bot.token}", json=body)
-    return str(answer.json()["data"]["message_id"])
-
-
-async def start_live(harness: TrayHarness) -> None:
-    harness.start()
-    harness.app.window.hide()  # offscreen has no tray, so start() showed the window
-    await until(lambda: harness.inbox.statuses()["acc"].state is SyncState.LIVE)
 
 
 def rows(harness: TrayHarness) -> list[Notification]:
@@ -40,10 +27,9 @@ def test_inbox_lists_newest_first_and_answers_inline(
     bot = hub.create_bot(user, "Release bot", reply_url=receiver.url)
 
     async def scenario() -> None:
-        await start_live(harness)
-        first = await push(hub, bot, message="older", title="First")
-        second = await push(
-            hub,
+        await harness.start_live(hide_window=True)
+        first = await hub.push_async(bot, message="older", title="First")
+        second = await hub.push_async(
             bot,
             message="Ship it?",
             title="Second",
@@ -79,18 +65,18 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
     qtbot, qloop, hub: HubProcess, bot: HubBot, harness: TrayHarness
 ) -> None:
     async def scenario() -> None:
-        await start_live(harness)
+        await harness.start_live(hide_window=True)
         menu = [a.text() for a in harness.app.tray.menu.actions() if a.text()]
         assert menu == ["Open inbox", "Mark all read", "Do not disturb", "Quit"]
         harness.app.tray.dnd_action.trigger()
         assert harness.app.do_not_disturb
-        await push(hub, bot, message="quiet please")
+        await hub.push_async(bot, message="quiet please")
         await until(lambda: harness.app.tray.count == 1)
         await asyncio.sleep(0.2)
         assert harness.app.popups.popups == []
         assert "Do not disturb is on" in harness.app.tray.tooltip
         harness.app.tray.dnd_action.trigger()
-        await push(hub, bot, message="loud again")
+        await hub.push_async(bot, message="loud again")
         await until(lambda: harness.app.popups.popups)
         assert harness.app.tray.count == 2
         harness.app.tray.mark_all_action.trigger()
@@ -107,9 +93,9 @@ def test_hostile_text_is_shown_inert(
     hostile_body = "<img src=x onerror=alert(1)>" + "A" * 100_000 + "\u200b\x07"
 
     async def scenario() -> None:
-        await start_live(harness)
-        await push(
-            hub, bot, title=hostile_title, message=hostile_body[:4000], url="https://example.com/ok"
+        await harness.start_live(hide_window=True)
+        await hub.push_async(
+            bot, title=hostile_title, message=hostile_body[:4000], url="https://example.com/ok"
         )
         popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[-1])
         labels = popup.findChildren(QLabel)

@@ -5,36 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 
-import httpx
 from botbell.webhook import verify_webhook
 from PySide6.QtCore import Qt
 
-from bellbar.core.model import SyncState
+from bellbar.hub.demo import QUESTION
 from tests.helpers.hub import HubProcess, HubUser
 from tests.helpers.qt import until
 from tests.helpers.webhook import WebhookReceiver
 from tests.ui.conftest import TrayHarness
-
-QUESTION = {
-    "title": "Deploy Request",
-    "message": "Deploy v2.3.0 to production?",
-    "actions": [
-        {"key": "approve", "label": "Approve"},
-        {"key": "reject", "label": "Reject"},
-        {"key": "custom", "label": "Other...", "type": "input", "placeholder": "Your reason"},
-    ],
-}
-
-
-async def push(hub: HubProcess, token: str, body: dict[str, object]) -> str:
-    async with httpx.AsyncClient() as client:
-        answer = await client.post(f"{hub.api}/push/{token}", json=body)
-    return str(answer.json()["data"]["message_id"])
-
-
-async def live(harness: TrayHarness) -> None:
-    harness.start()
-    await until(lambda: harness.inbox.statuses()["acc"].state is SyncState.LIVE, what="live stream")
 
 
 def test_approve_in_the_popup_reaches_the_bots_webhook(
@@ -43,8 +21,8 @@ def test_approve_in_the_popup_reaches_the_bots_webhook(
     bot = hub.create_bot(user, "Deploy bot", reply_url=receiver.url)
 
     async def scenario() -> None:
-        await live(harness)
-        message_id = await push(hub, bot.token, QUESTION)
+        await harness.start_live()
+        message_id = await hub.push_async(bot, **QUESTION)
         popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[-1])
         assert popup.notification.id == message_id
         assert list(popup.buttons) == ["approve", "reject", "custom"]
@@ -84,12 +62,12 @@ def test_typed_answer_to_an_input_action(
     bot = hub.create_bot(user, reply_url=receiver.url)
 
     async def scenario() -> None:
-        await live(harness)
-        message_id = await push(hub, bot.token, QUESTION)
+        await harness.start_live()
+        message_id = await hub.push_async(bot, **QUESTION)
         popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[-1])
         qtbot.mouseClick(popup.buttons["custom"], Qt.MouseButton.LeftButton)
         assert popup.input.isVisible()
-        assert popup.input.placeholderText() == "Your reason"
+        assert popup.input.placeholderText() == "Enter your reason"
         qtbot.keyClicks(popup.input, "Not on a Friday")
         qtbot.keyClick(popup.input, Qt.Key.Key_Return)
         hooks = await until(lambda: receiver.received, what="webhook")
@@ -113,8 +91,8 @@ def test_with_the_receiver_down_the_reply_is_polled_exactly_once(
     bot = hub.create_bot(user, reply_url=url)
 
     async def scenario() -> None:
-        await live(harness)
-        message_id = await push(hub, bot.token, QUESTION)
+        await harness.start_live()
+        message_id = await hub.push_async(bot, **QUESTION)
         popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[-1])
         qtbot.mouseClick(popup.buttons["reject"], Qt.MouseButton.LeftButton)
         await until(lambda: "You replied: Reject" in popup.status.text(), what="confirmation")
