@@ -11,15 +11,17 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from bellbar import __version__
 from bellbar.core.cache import Cache
-from bellbar.core.config import Config, Preferences
+from bellbar.core.config import Config, Preferences, load_config, save_config
+from bellbar.core.errors import BellbarError
 from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
@@ -155,8 +157,13 @@ def run_tray(
     *,
     notice: str = "",
     background: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    persist_preferences: bool = True,
 ) -> int:
-    """Run the tray app until Quit. Returns the process exit code."""
+    """Run the tray app until Quit. Returns the process exit code.
+
+    `background` runs alongside (the demo's bot); with `persist_preferences`
+    a change such as Do not disturb is written back to the settings file.
+    """
     import qasync
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -181,7 +188,13 @@ def run_tray(
         instance.show_requested.connect(tray_app.window.present)
         quit_signals = QuitSignals()
         quit_signals.received.connect(done.set)
+        if persist_preferences:
+            tray_app.tray.do_not_disturb_changed.connect(
+                lambda enabled: _save_do_not_disturb(paths, enabled)
+            )
         tray_app.start()
+        if not config.accounts:
+            tray_app.window.present()  # the notice says how to add one
         log.info("Bellbar %s started; tray available: %s", __version__, TrayIcon.available())
         inbox.start(list(config.accounts))
         extra = asyncio.create_task(background()) if background else None
@@ -202,8 +215,11 @@ def run_tray(
     return 0
 
 
-def show_fatal(message: str) -> None:
-    """A blocking error dialog for failures before the tray exists."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert app is not None
-    QMessageBox.critical(None, "Bellbar", message)
+def _save_do_not_disturb(paths: AppPaths, enabled: bool) -> None:
+    """Re-read the file first, so accounts added meanwhile by the CLI survive."""
+    try:
+        current = load_config(paths.config_file)
+        preferences = replace(current.preferences, do_not_disturb=enabled)
+        save_config(paths.config_file, replace(current, preferences=preferences))
+    except (BellbarError, OSError) as exc:
+        log.warning("could not save Do not disturb: %s", exc)
