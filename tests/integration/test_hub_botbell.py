@@ -72,6 +72,13 @@ def test_validation_errors_answer_40010(
     assert fragment in response.json()["message"]
 
 
+def test_a_huge_body_is_refused_with_40010(hub: HubProcess, bot: HubBot) -> None:
+    huge = b'{"message": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    response = httpx.post(f"{hub.api}/push/{bot.token}", content=huge, timeout=30)
+    assert (response.status_code, response.json()["code"]) == (400, 40010)
+    assert "too large" in response.json()["message"]
+
+
 def test_bad_json_and_bad_tokens(hub: HubProcess, bot: HubBot) -> None:
     raw = httpx.post(f"{hub.api}/push/{bot.token}", content=b"{nope", timeout=10)
     assert (raw.status_code, raw.json()["code"]) == (400, 40010)

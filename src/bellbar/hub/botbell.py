@@ -39,9 +39,16 @@ def guarded(handler: Handler) -> Handler:
 
 
 async def json_body(request: Request, *, required: bool = True) -> Any:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise invalid("Request body too large")
+    """The request's JSON, read in chunks and refused past MAX_BODY bytes,
+    so a huge upload is never buffered whole."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise invalid("Request body too large")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     if not raw.strip():
         if required:
             raise invalid("Request body must be a JSON object")
