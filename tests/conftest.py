@@ -16,7 +16,15 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     """One hub for the session; tests isolate themselves with their own users."""
     process = HubProcess(
         tmp_path_factory.mktemp("hub") / "hub.sqlite3",
-        ("--allow-private-webhooks", "--push-rate", "1000"),
+        (
+            "--allow-private-webhooks",
+            "--push-rate",
+            "1000",
+            "--magicbell-reads",
+            "10000",
+            "--magicbell-writes",
+            "10000",
+        ),
     ).start()
     yield process
     process.stop()

@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="let reply URLs point at loopback or private addresses",
     )
     serve.add_argument("--push-rate", type=int, default=30, help="pushes per bot per minute")
+    serve.add_argument("--magicbell-reads", type=int, default=100,
+                       help="MagicBell reads per API key per minute")
+    serve.add_argument("--magicbell-writes", type=int, default=60,
+                       help="MagicBell writes per API key per minute")
     admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
     admin.add_argument("--db", type=Path, required=True)
     kinds = admin.add_subparsers(dest="kind", required=True)
@@ -53,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     bot_create.add_argument("--user", required=True, help="owner's user_id")
     bot_create.add_argument("--reply-url")
     bot_create.add_argument("name")
+    magicbell = kinds.add_parser("magicbell").add_subparsers(dest="noun", required=True)
+    project = magicbell.add_parser("project").add_subparsers(dest="verb", required=True)
+    project_create = project.add_parser("create")
+    project_create.add_argument("name")
+    project_create.add_argument("--hmac-required", action="store_true")
 
     send = commands.add_parser("send", help="push a message as a bot (for scripts)")
     send.add_argument("--url", required=True, help="hub URL, or a BotBell API base ending in /v1")
@@ -112,7 +121,10 @@ def _hub(args: argparse.Namespace) -> int:
 
         logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, stream=sys.stderr)
         settings = HubSettings(
-            push_rate_per_minute=args.push_rate, allow_private_webhooks=args.allow_private_webhooks
+            push_rate_per_minute=args.push_rate,
+            allow_private_webhooks=args.allow_private_webhooks,
+            magicbell_reads_per_minute=args.magicbell_reads,
+            magicbell_writes_per_minute=args.magicbell_writes,
         )
         try:
             asyncio.run(serve(args.db, args.host, args.port, settings))
@@ -124,6 +136,10 @@ def _hub(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.kind == "user":
         return _emit(admin.create_user(args.db, args.name))
+    if args.kind == "magicbell":
+        return _emit(
+            admin.create_magicbell_project(args.db, args.name, hmac_required=args.hmac_required)
+        )
     try:
         return _emit(admin.create_bot(args.db, args.user, args.name, args.reply_url))
     except KeyError as exc:

@@ -112,6 +112,11 @@ class HubProcess:
         response.raise_for_status()
         return dict(response.json()["data"])
 
+    def create_magicbell_project(self, *, hmac_required: bool = False) -> dict[str, Any]:
+        return admin.create_magicbell_project(
+            self.db_path, "Test project", hmac_required=hmac_required
+        )
+
     async def push_async(self, bot: HubBot, **body: Any) -> str:
         """Push from inside a running event loop; returns the message id."""
         async with httpx.AsyncClient() as client:

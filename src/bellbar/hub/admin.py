@@ -38,3 +38,11 @@ def create_bot(
         }
     finally:
         store.close()
+
+
+def create_magicbell_project(db_path: Path, name: str, *, hmac_required: bool) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return store.magicbell.create_project(name, hmac_required=hmac_required)
+    finally:
+        store.close()

@@ -17,6 +17,8 @@ from bellbar.hub import envelope
 from bellbar.hub.botbell import BotBellRoutes, not_found
 from bellbar.hub.botbell_app import BotBellAppRoutes
 from bellbar.hub.envelope import BotBellFailure
+from bellbar.hub.magicbell import MagicBellRoutes
+from bellbar.hub.magicbell import not_found as magicbell_not_found
 from bellbar.hub.state import HubSettings, HubState
 from bellbar.hub.store import Store, StoreRunner
 from bellbar.hub.webhooks import WebhookSender
@@ -55,11 +57,20 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
         exception_handlers={404: not_found, 405: method_not_allowed, Exception: server_error},
     )
 
+    magicbell = Starlette(
+        routes=MagicBellRoutes(hub).routes(),
+        exception_handlers={404: magicbell_not_found, 405: magicbell_not_found},
+    )
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__})
 
     app = Starlette(
-        routes=[Route("/health", health), Mount("/botbell/v1", app=botbell)],
+        routes=[
+            Route("/health", health),
+            Mount("/botbell/v1", app=botbell),
+            Mount("/magicbell", app=magicbell),
+        ],
         lifespan=lifespan,
     )
     app.state.hub = hub

@@ -14,24 +14,22 @@ acting as "the BotBell app") uses, with a hub user token as Bearer:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bellbar.hub import envelope
 from bellbar.hub.botbell import bearer, guarded, json_body
 from bellbar.hub.botbell_validation import invalid, validate_reply
 from bellbar.hub.envelope import BotBellFailure, ok
+from bellbar.hub.sse import Event, event_stream, parse_cursor
 from bellbar.hub.state import HubState
 
 FEED_PAGE = 100
-STREAM_BATCH = 200
 
 
 class BotBellAppRoutes:
@@ -146,41 +144,20 @@ class BotBellAppRoutes:
     async def events(self, request: Request) -> Response:
         user = await self._user(request)
         start = _cursor(request.headers.get("last-event-id") or request.query_params.get("since"))
-        return StreamingResponse(
-            self._event_stream(user["id"], start),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
+        user_id = user["id"]
 
-    async def _event_stream(self, user_id: str, cursor: int) -> AsyncIterator[str]:
-        with self.hub.bus.subscribe(user_id) as wake:
-            yield "retry: 2000\nevent: ping\ndata: {}\n\n"
-            while True:
-                wake.clear()
-                while True:
-                    items, has_more = await self.hub.db(
-                        self.hub.db.store.changes, user_id, cursor, STREAM_BATCH
-                    )
-                    for item in items:
-                        cursor = item["version"]
-                        frame = json.dumps({"name": item["event"], "data": item})
-                        yield f"id: {cursor}\nevent: {item['event']}\ndata: {frame}\n\n"
-                    if not has_more:
-                        break
-                try:
-                    await asyncio.wait_for(wake.wait(), self.hub.settings.heartbeat_seconds)
-                except TimeoutError:
-                    yield "event: ping\ndata: {}\n\n"
+        async def fetch(after: int, limit: int) -> list[Event]:
+            items, _ = await self.hub.db(self.hub.db.store.changes, user_id, after, limit)
+            return [Event(i["version"], i["event"], i) for i in items]
+
+        return event_stream(
+            self.hub.bus, user_id, fetch, start, self.hub.settings.heartbeat_seconds
+        )
 
 
 def _cursor(raw: str | None) -> int:
-    if not raw:
-        return 0
-    try:
-        value = int(raw)
-    except ValueError:
-        raise invalid("since must be a cursor from this hub") from None
-    if value < 0:
+    value = parse_cursor(raw)
+    if value is None:
         raise invalid("since must be a cursor from this hub")
     return value
 

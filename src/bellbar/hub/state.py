@@ -23,6 +23,8 @@ class HubSettings:
     push_rate_per_minute: int = 30
     allow_private_webhooks: bool = False
     heartbeat_seconds: float = 15.0
+    magicbell_reads_per_minute: int = 100
+    magicbell_writes_per_minute: int = 60
 
 
 @dataclass

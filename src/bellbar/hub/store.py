@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from bellbar.hub.magicbell_store import MagicBellStore
 from bellbar.hub.tokens import new_id, new_token, token_hash, token_hint
 
 P = ParamSpec("P")
@@ -116,11 +117,18 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        self.magicbell = MagicBellStore(self)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The shared connection, for the other providers' stores."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
 
-    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` in one IMMEDIATE transaction (shared by the providers' stores)."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             result = fn(self._db)
@@ -273,7 +281,7 @@ class Store:
             )
             return {"message_id": message_id, "created_at": now, "user_id": user_id}
 
-        return self._write(write)
+        return self.write(write)
 
     def message(self, user_id: str, message_id: str) -> dict[str, Any] | None:
         row = self._db.execute(
@@ -324,7 +332,7 @@ class Store:
                 changed += cursor.rowcount
             return changed
 
-        return self._write(write)
+        return self.write(write)
 
     # ---- replies --------------------------------------------------------
 
@@ -378,7 +386,7 @@ class Store:
                 )
             return status, body, reply_id
 
-        return self._write(write)
+        return self.write(write)
 
     def reply_for_delivery(self, reply_id: str) -> dict[str, Any] | None:
         """The reply joined with its bot's webhook settings."""
@@ -407,7 +415,7 @@ class Store:
             ).fetchone()
             return None if found is None else str(found[0])
 
-        return self._write(write)
+        return self.write(write)
 
     def requeue_pending(self) -> list[str]:
         """Replies whose webhook delivery a crash interrupted go to the poll queue."""
@@ -455,7 +463,7 @@ class Store:
             ]
             return items, len(rows) > limit, users
 
-        return self._write(write)
+        return self.write(write)
 
     # ---- rendering ------------------------------------------------------
 
