@@ -42,10 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="let reply URLs point at loopback or private addresses",
     )
     serve.add_argument("--push-rate", type=int, default=30, help="pushes per bot per minute")
-    serve.add_argument("--magicbell-reads", type=int, default=100,
-                       help="MagicBell reads per API key per minute")
-    serve.add_argument("--magicbell-writes", type=int, default=60,
-                       help="MagicBell writes per API key per minute")
+    serve.add_argument(
+        "--magicbell-reads", type=int, default=100, help="MagicBell reads per API key per minute"
+    )
+    serve.add_argument(
+        "--magicbell-writes", type=int, default=60, help="MagicBell writes per API key per minute"
+    )
     admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
     admin.add_argument("--db", type=Path, required=True)
     kinds = admin.add_subparsers(dest="kind", required=True)

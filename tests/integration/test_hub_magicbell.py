@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bellbar.hub.magicbell_store import user_hmac
+from bellbar.providers.magicbell import user_hmac
 from tests.helpers.hub import HubProcess
 
 

@@ -5,8 +5,9 @@ durable half of every user action: a reply or a state change is written to
 the outbox here (in the same transaction as its optimistic effect) before any
 request is sent, so a crash or a dead network never loses it.
 
-Read and seen times only move forward when merged from the server
-(COALESCE), so a late stream event cannot undo an optimistic local change.
+The server is the authority on read and seen state, except for an item
+with a local change still in the outbox: there the local state stands until
+the server has acknowledged it, so a late event cannot undo a click.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from typing import Any
 
 from bellbar.core.model import Action, ActionKind, Notification, Reply
 from bellbar.core.timefmt import from_unix, utc_now
+from bellbar.providers.base import Page
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS notifications (
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS notifications (
     read_at REAL,
     reply_content TEXT,
     reply_action TEXT,
+    category TEXT NOT NULL DEFAULT '',
+    body_is_html INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (account, id)
 );
 CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (sent_at DESC, id);
@@ -47,6 +51,11 @@ CREATE INDEX IF NOT EXISTS notifications_unread ON notifications (account) WHERE
 CREATE TABLE IF NOT EXISTS cursors (
     account TEXT PRIMARY KEY,
     cursor TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS beyond (
+    account TEXT PRIMARY KEY,
+    unseen INTEGER NOT NULL,
+    unread INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -65,8 +74,30 @@ CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, id);
 _COLUMNS = (
     "n.account, n.id, n.sent_at, n.title, n.body, n.sender, n.url, n.actions, "
     "n.actions_description, n.seen_at, n.read_at, n.reply_content, n.reply_action, "
+    "n.category, n.body_is_html, "
     "(SELECT o.payload FROM outbox o WHERE o.account = n.account AND o.target = n.id "
     " AND o.kind = 'reply' ORDER BY o.id LIMIT 1)"
+)
+
+
+_ACCOUNT_WIDE = frozenset({"seen", "read_all"})
+
+_UPSERT = """
+    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    ON CONFLICT (account, id) DO UPDATE SET
+        title = excluded.title, body = excluded.body, sender = excluded.sender,
+        url = excluded.url, actions = excluded.actions,
+        actions_description = excluded.actions_description,
+        category = excluded.category, body_is_html = excluded.body_is_html,
+        reply_content = COALESCE(excluded.reply_content, notifications.reply_content),
+        reply_action = COALESCE(excluded.reply_action, notifications.reply_action),
+"""
+_MERGE_FROM_SERVER = "seen_at = excluded.seen_at, read_at = excluded.read_at"
+_MERGE_KEEPING_LOCAL = (
+    "seen_at = COALESCE(notifications.seen_at, excluded.seen_at), "
+    "read_at = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.account = excluded.account "
+    "AND o.target = excluded.id AND o.kind = 'unread') THEN NULL "
+    "ELSE COALESCE(notifications.read_at, excluded.read_at) END"
 )
 
 
@@ -76,7 +107,7 @@ class OutboxItem:
 
     id: int
     account: str
-    kind: str  # "reply" | "read" | "seen" | "read_all"
+    kind: str  # reply | read | unread | seen | read_all | archive | delete
     target: str  # a notification id, or "" for account-wide actions
     payload: dict[str, Any]
     idempotency_key: str
@@ -107,9 +138,7 @@ class Cache:
 
     # ---- notifications -------------------------------------------------
 
-    def apply_page(
-        self, account: str, notifications: Iterable[Notification], cursor: str | None
-    ) -> list[Notification]:
+    def apply_page(self, account: str, page: Page) -> list[Notification]:
         """Merge a page from the server and move the cursor, atomically.
 
         Returns the notifications this cache had not seen before, so the
@@ -117,36 +146,53 @@ class Cache:
         """
         fresh = []
         with self._transaction() as db:
-            for item in notifications:
+            held = self._locally_changed(db, account)
+            for item in page.notifications:
                 known = db.execute(
                     "SELECT 1 FROM notifications WHERE account = ? AND id = ?", (account, item.id)
                 ).fetchone()
-                db.execute(
-                    """
-                    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-                    ON CONFLICT (account, id) DO UPDATE SET
-                        title = excluded.title, body = excluded.body,
-                        sender = excluded.sender, url = excluded.url,
-                        actions = excluded.actions,
-                        actions_description = excluded.actions_description,
-                        seen_at = COALESCE(notifications.seen_at, excluded.seen_at),
-                        read_at = COALESCE(notifications.read_at, excluded.read_at),
-                        reply_content =
-                            COALESCE(excluded.reply_content, notifications.reply_content),
-                        reply_action =
-                            COALESCE(excluded.reply_action, notifications.reply_action)
-                    """,
-                    _row(account, item),
-                )
+                merge = _MERGE_KEEPING_LOCAL if item.id in held else _MERGE_FROM_SERVER
+                db.execute(_UPSERT + merge, _row(account, item))
                 if known is None:
                     fresh.append(item)
-            if cursor is not None:
+            gone = set(page.removed)
+            if page.complete_from is not None:
+                listed = {item.id for item in page.notifications}
+                rows = db.execute(
+                    "SELECT id FROM notifications WHERE account = ? AND sent_at >= ?",
+                    (account, page.complete_from.timestamp()),
+                )
+                gone |= {row[0] for row in rows if row[0] not in listed}
+                db.execute(
+                    "INSERT INTO beyond VALUES (?, ?, ?) ON CONFLICT (account) DO UPDATE "
+                    "SET unseen = excluded.unseen, unread = excluded.unread",
+                    (account, page.unseen_beyond, page.unread_beyond),
+                )
+            db.executemany(
+                "DELETE FROM notifications WHERE account = ? AND id = ?",
+                [(account, nid) for nid in gone - held],
+            )
+            if page.cursor is not None:
                 db.execute(
                     "INSERT INTO cursors VALUES (?, ?) "
                     "ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor",
-                    (account, cursor),
+                    (account, page.cursor),
                 )
         return [self.get(account, item.id) or item for item in fresh]
+
+    @staticmethod
+    def _locally_changed(db: sqlite3.Connection, account: str) -> set[str]:
+        """Ids whose local state must not be overwritten yet: targets of
+        queued actions, and everything while an account-wide one is queued."""
+        rows = db.execute(
+            "SELECT kind, target FROM outbox WHERE account = ?", (account,)
+        ).fetchall()
+        if any(kind in _ACCOUNT_WIDE for kind, _ in rows):
+            return {
+                r[0]
+                for r in db.execute("SELECT id FROM notifications WHERE account = ?", (account,))
+            }
+        return {target for _, target in rows if target}
 
     def get(self, account: str, notification_id: str) -> Notification | None:
         row = self._db.execute(
@@ -155,24 +201,41 @@ class Cache:
         ).fetchone()
         return None if row is None else _notification(row)
 
-    def newest(self, offset: int, limit: int) -> list[Notification]:
+    def newest(self, offset: int, limit: int, category: str | None = None) -> list[Notification]:
         """A window of the inbox, newest first, across accounts."""
+        where, params = ("WHERE n.category = ?", (category,)) if category is not None else ("", ())
         rows = self._db.execute(
-            f"SELECT {_COLUMNS} FROM notifications n ORDER BY n.sent_at DESC, n.id "
-            "LIMIT ? OFFSET ?",
-            (limit, offset),
+            f"SELECT {_COLUMNS} FROM notifications n {where} "
+            "ORDER BY n.sent_at DESC, n.id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         ).fetchall()
         return [_notification(row) for row in rows]
 
-    def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0])
+    def categories(self) -> list[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT category FROM notifications WHERE category != '' ORDER BY category"
+        )
+        return [row[0] for row in rows]
+
+    def count(self, category: str | None = None) -> int:
+        if category is None:
+            return int(self._db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0])
+        row = self._db.execute("SELECT COUNT(*) FROM notifications WHERE category = ?", (category,))
+        return int(row.fetchone()[0])
 
     def count_unseen(self) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM notifications WHERE seen_at IS NULL")
+        """Unseen in the cache, plus what snapshots said lies beyond them."""
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM notifications WHERE seen_at IS NULL) "
+            "+ (SELECT COALESCE(SUM(unseen), 0) FROM beyond)"
+        )
         return int(row.fetchone()[0])
 
     def count_unread(self) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL")
+        row = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM notifications WHERE read_at IS NULL) "
+            "+ (SELECT COALESCE(SUM(unread), 0) FROM beyond)"
+        )
         return int(row.fetchone()[0])
 
     def unseen_ids(self, account: str) -> list[str]:
@@ -189,7 +252,7 @@ class Cache:
     def forget_account(self, account: str) -> None:
         """Drop everything cached for an account that was removed."""
         with self._transaction() as db:
-            for table in ("notifications", "cursors", "outbox"):
+            for table in ("notifications", "cursors", "outbox", "beyond"):
                 db.execute(f"DELETE FROM {table} WHERE account = ?", (account,))
 
     # ---- optimistic changes + outbox -----------------------------------
@@ -217,6 +280,7 @@ class Cache:
                 "AND seen_at IS NULL",
                 [(now, account, nid) for nid in notification_ids],
             )
+            db.execute("UPDATE beyond SET unseen = 0 WHERE account = ?", (account,))
             return self._enqueue(db, account, "seen", "", {"ids": notification_ids})
 
     def record_read_all(self, account: str) -> OutboxItem:
@@ -227,7 +291,26 @@ class Cache:
                 "WHERE account = ? AND read_at IS NULL",
                 (now, now, account),
             )
+            db.execute("UPDATE beyond SET unseen = 0, unread = 0 WHERE account = ?", (account,))
             return self._enqueue(db, account, "read_all", "", {})
+
+    def record_unread(self, account: str, notification_id: str) -> OutboxItem:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE notifications SET read_at = NULL WHERE account = ? AND id = ?",
+                (account, notification_id),
+            )
+            return self._enqueue(db, account, "unread", notification_id, {})
+
+    def record_removal(self, account: str, notification_id: str, kind: str) -> OutboxItem:
+        """Archive or delete: the item leaves the inbox at once."""
+        if kind not in ("archive", "delete"):
+            raise ValueError(kind)
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM notifications WHERE account = ? AND id = ?", (account, notification_id)
+            )
+            return self._enqueue(db, account, kind, notification_id, {})
 
     def pending(self, account: str) -> list[OutboxItem]:
         """The account's outbox, oldest first."""
@@ -311,12 +394,14 @@ def _row(account: str, item: Notification) -> tuple[Any, ...]:
         _stamp(item.read_at),
         item.reply.content if item.reply else None,
         item.reply.action if item.reply else None,
+        item.category,
+        int(item.body_is_html),
     )
 
 
 def _notification(row: tuple[Any, ...]) -> Notification:
-    (account, nid, sent_at, title, body, sender, url, actions, description,
-     seen_at, read_at, reply_content, reply_action, pending) = row  # fmt: skip
+    (account, nid, sent_at, title, body, sender, url, actions, description, seen_at,
+     read_at, reply_content, reply_action, category, body_is_html, pending) = row  # fmt: skip
     reply = None
     if reply_content is not None:
         reply = Reply(content=reply_content, action=reply_action)
@@ -339,4 +424,6 @@ def _notification(row: tuple[Any, ...]) -> Notification:
         seen_at=None if seen_at is None else from_unix(seen_at),
         read_at=None if read_at is None else from_unix(read_at),
         reply=reply,
+        category=category,
+        body_is_html=bool(body_is_html),
     )

@@ -12,7 +12,14 @@ from datetime import timedelta
 
 from bellbar.core.cache import Cache
 from bellbar.core.errors import KeyringUnavailable
-from bellbar.core.model import Account, AccountStatus, ActionKind, Notification, SyncState
+from bellbar.core.model import (
+    Account,
+    AccountStatus,
+    ActionKind,
+    Capabilities,
+    Notification,
+    SyncState,
+)
 from bellbar.core.secrets import SecretStore
 from bellbar.core.signals import Signal
 from bellbar.core.sync import AccountSync
@@ -119,6 +126,24 @@ class Inbox:
             return
         self.cache.record_read(item.account, item.id)
         self._after_local_change(item)
+
+    def mark_unread(self, item: Notification) -> None:
+        if item.is_read:
+            self.cache.record_unread(item.account, item.id)
+            self._after_local_change(item)
+
+    def archive(self, item: Notification) -> None:
+        self.cache.record_removal(item.account, item.id, "archive")
+        self._after_local_change(item)
+
+    def delete(self, item: Notification) -> None:
+        self.cache.record_removal(item.account, item.id, "delete")
+        self._after_local_change(item)
+
+    def capabilities(self, account_id: str) -> Capabilities:
+        """What the account's provider supports (nothing, if it is not syncing)."""
+        sync = self._syncs.get(account_id)
+        return sync.capabilities if sync is not None else Capabilities()
 
     def mark_all_seen(self) -> None:
         """Everything is now in view (the inbox opened)."""

@@ -49,6 +49,8 @@ class Notification:
         seen_at / read_at: None while unseen / unread (MagicBell semantics:
             seen = has been in view, read = opened or acted on).
         reply: the user's answer, if any; a question with a reply is settled.
+        body_is_html: the provider sends HTML (MagicBell's `content`); the UI
+            shows it sanitised, never as given.
     """
 
     account: str
@@ -63,6 +65,8 @@ class Notification:
     seen_at: datetime | None = None
     read_at: datetime | None = None
     reply: Reply | None = None
+    category: str = ""
+    body_is_html: bool = False
 
     @property
     def is_seen(self) -> bool:
@@ -84,8 +88,9 @@ class Capabilities:
 
     stream: bool = False
     reply: bool = False
-    mark_seen: bool = True
-    mark_all_read: bool = True
+    unread: bool = False
+    archive: bool = False
+    delete: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,13 +18,14 @@ credentials change; a refused action → dropped and reported.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 
 from bellbar.core.backoff import Backoff
 from bellbar.core.cache import Cache, OutboxItem
-from bellbar.core.model import AccountStatus, Notification, SyncState
+from bellbar.core.model import AccountStatus, Capabilities, Notification, SyncState
 from bellbar.core.signals import Signal
 from bellbar.core.timefmt import utc_now
 from bellbar.providers.base import (
@@ -67,6 +68,7 @@ class AccountSync:
         self._poll_seconds = poll_seconds
         self._backoff_factory = backoff_factory
         self._outbox_wake = asyncio.Event()
+        self._poll_now = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.status = AccountStatus(SyncState.STOPPED)
         self.received: Signal[[str, list[Notification], Page]] = Signal()
@@ -88,6 +90,10 @@ class AccountSync:
         await self._provider.aclose()
         self._set_status(AccountStatus(SyncState.STOPPED))
 
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._provider.capabilities
+
     def outbox_added(self) -> None:
         """A user action was queued: send it now."""
         self._outbox_wake.set()
@@ -106,7 +112,7 @@ class AccountSync:
                     await self._follow_stream(backoff)
                 else:
                     self._set_status(AccountStatus(SyncState.POLLING, "polling"))
-                    await asyncio.sleep(self._poll_seconds)
+                    await self._sleep_until_poll()
             except StreamUnsupported:
                 log.info("account %s: no realtime stream, polling", self.account_id)
                 use_stream = False
@@ -121,6 +127,12 @@ class AccountSync:
                 log.info("account %s: %s; retrying in %.1f s", self.account_id, exc, delay)
                 await self._wait_until(utc_now().timestamp() + delay, str(exc))
 
+    async def _sleep_until_poll(self) -> None:
+        """Wait the poll interval, or less when a local change wants a refetch."""
+        self._poll_now.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._poll_now.wait(), self._poll_seconds)
+
     async def _catch_up(self) -> None:
         """Page through the changes feed until the cache is current."""
         while True:
@@ -134,13 +146,12 @@ class AccountSync:
             if self.status.state is not SyncState.LIVE:
                 self._set_status(AccountStatus(SyncState.LIVE, "live"))
                 backoff.reset()
-            if page.notifications:
-                self._merge(page)
+            self._merge(page)
         raise _StreamEnded("the server closed the event stream")
 
     def _merge(self, page: Page) -> None:
-        fresh = self._cache.apply_page(self.account_id, page.notifications, page.cursor)
-        if page.notifications:
+        fresh = self._cache.apply_page(self.account_id, page)
+        if not page.is_empty:
             self.received.emit(self.account_id, fresh, page)
 
     # ---- sending --------------------------------------------------------
@@ -172,6 +183,7 @@ class AccountSync:
                 backoff.reset()
                 self._cache.outbox_done(item, confirmed)
                 self._announce(item)
+                self._poll_now.set()  # a polled server shows the result at once
 
     async def _send(self, item: OutboxItem) -> Notification | None:
         key = item.idempotency_key
@@ -182,12 +194,19 @@ class AccountSync:
                 content=item.payload["content"],
                 idempotency_key=key,
             )
-        if item.kind == "read":
-            await self._provider.mark_read(item.target, idempotency_key=key)
-        elif item.kind == "seen":
-            await self._provider.mark_seen(list(item.payload["ids"]), idempotency_key=key)
+        provider = self._provider
+        if item.kind == "seen":
+            await provider.mark_seen(list(item.payload["ids"]), idempotency_key=key)
         elif item.kind == "read_all":
-            await self._provider.mark_all_read(idempotency_key=key)
+            await provider.mark_all_read(idempotency_key=key)
+        else:
+            one = {
+                "read": provider.mark_read,
+                "unread": provider.mark_unread,
+                "archive": provider.archive,
+                "delete": provider.delete,
+            }[item.kind]
+            await one(item.target, idempotency_key=key)
         return None
 
     def _announce(self, item: OutboxItem) -> None:

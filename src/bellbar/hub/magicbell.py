@@ -22,10 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bellbar.hub.magicbell_store import user_hmac
 from bellbar.hub.ratelimit import RateLimiter
 from bellbar.hub.sse import Event, event_stream, parse_cursor
 from bellbar.hub.state import HubState
+from bellbar.providers.magicbell import user_hmac
 
 Handler = Callable[[Request], Awaitable[Response]]
 MAX_BODY = 256 * 1024

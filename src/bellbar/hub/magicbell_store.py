@@ -8,9 +8,6 @@ than per-row versions: the stream replays the log after `Last-Event-ID`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import secrets
 import sqlite3
@@ -97,12 +94,6 @@ DEFAULT_PREFERENCES = {
         }
     ]
 }
-
-
-def user_hmac(api_secret: str, identity: str) -> str:
-    """MagicBell's user HMAC: base64 of HMAC-SHA256(api secret, id or email)."""
-    digest = hmac.new(api_secret.encode(), identity.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 class MagicBellStore:

@@ -12,4 +12,23 @@ def make_provider(account: Account, token: str) -> Provider:
         from bellbar.providers.botbell import BotBellApp
 
         return BotBellApp(account.url, token, account_id=account.id)
+    if account.provider == "magicbell":
+        from bellbar.providers.magicbell import MagicBellUser, user_hmac
+
+        options = account.options
+        identity = options.get("external_id") or options.get("email", "").lower()
+        # The keyring holds either the user's HMAC or the project's API secret;
+        # the secret itself never goes over the wire, only the HMAC made from it.
+        hmac_value = (
+            user_hmac(token, identity) if options.get("secret_kind") == "api_secret" else token
+        )
+        return MagicBellUser(
+            account.url,
+            api_key=options.get("api_key", ""),
+            user_hmac=hmac_value,
+            external_id=options.get("external_id", ""),
+            email=options.get("email", ""),
+            account_id=account.id,
+            sender=account.name,
+        )
     raise ValueError(f"unknown provider {account.provider!r}")

@@ -64,11 +64,30 @@ class StreamUnsupported(ProviderError):
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A batch of new or changed notifications and the cursor after them."""
+    """A batch of new or changed notifications and the cursor after them.
+
+    Attributes:
+        removed: ids deleted or archived on the server.
+        complete_from: set when the page is a snapshot: it holds every
+            notification sent at or after this time, so cached ones in that
+            range that are missing from it were removed elsewhere.
+        unseen_beyond / unread_beyond: the server's counts of notifications
+            older than the snapshot, which the cache does not hold.
+        total: how many the server holds in all, when it says.
+    """
 
     notifications: tuple[Notification, ...]
     cursor: str | None
     has_more: bool = False
+    removed: tuple[str, ...] = ()
+    complete_from: datetime | None = None
+    unseen_beyond: int = 0
+    unread_beyond: int = 0
+    total: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.notifications and not self.removed and self.complete_from is None
 
 
 class Provider(Protocol):
@@ -94,4 +113,29 @@ class Provider(Protocol):
 
     async def mark_all_read(self, *, idempotency_key: str) -> None: ...
 
+    async def mark_unread(self, notification_id: str, *, idempotency_key: str) -> None: ...
+
+    async def archive(self, notification_id: str, *, idempotency_key: str) -> None: ...
+
+    async def delete(self, notification_id: str, *, idempotency_key: str) -> None: ...
+
     async def aclose(self) -> None: ...
+
+
+class OptionalOperations:
+    """Defaults for what a provider may not offer; `Capabilities` tells the UI
+    not to offer them, so reaching one of these is a bug made visible."""
+
+    async def reply(
+        self, notification_id: str, *, action: str | None, content: str, idempotency_key: str
+    ) -> Notification:
+        raise Rejected("this provider takes no replies")
+
+    async def mark_unread(self, notification_id: str, *, idempotency_key: str) -> None:
+        raise Rejected("this provider cannot mark unread")
+
+    async def archive(self, notification_id: str, *, idempotency_key: str) -> None:
+        raise Rejected("this provider cannot archive")
+
+    async def delete(self, notification_id: str, *, idempotency_key: str) -> None:
+        raise Rejected("this provider cannot delete")

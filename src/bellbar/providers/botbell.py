@@ -17,7 +17,13 @@ from httpx_sse import SSEError, aconnect_sse
 
 from bellbar.core.model import Action, ActionKind, Capabilities, Notification, Reply
 from bellbar.core.timefmt import from_unix
-from bellbar.providers.base import BadResponse, NetworkError, Page, StreamUnsupported
+from bellbar.providers.base import (
+    BadResponse,
+    NetworkError,
+    OptionalOperations,
+    Page,
+    StreamUnsupported,
+)
 from bellbar.providers.http import make_client, raise_for_status, read_capped, request_json
 
 PAGE_SIZE = 100
@@ -25,7 +31,7 @@ PAGE_SIZE = 100
 STREAM_READ_TIMEOUT = 45.0
 
 
-class BotBellApp:
+class BotBellApp(OptionalOperations):
     """Adapter for one hub user, authenticated by its user token."""
 
     capabilities = Capabilities(stream=True, reply=True)

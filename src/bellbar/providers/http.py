@@ -69,6 +69,22 @@ async def request_json(
 
     Raises the `ProviderError` that fits the failure; never an httpx error.
     """
+    _, data = await request(
+        client, method, url, json_body=json_body, params=params, headers=headers
+    )
+    return data
+
+
+async def request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    json_body: Any = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[httpx.Headers, Any]:
+    """As `request_json`, with the response headers too."""
     try:
         async with client.stream(
             method, url, json=json_body, params=params, headers=headers
@@ -80,9 +96,9 @@ async def request_json(
         raise NetworkError(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
     raise_for_status(response, body)
     if not body.strip():
-        return None
+        return response.headers, None
     try:
-        return json.loads(body)
+        return response.headers, json.loads(body)
     except ValueError as exc:
         raise BadResponse(f"{method} {url}: the answer is not valid JSON") from exc
 
@@ -127,9 +143,20 @@ def _error_message(body: bytes) -> str:
         return ""
     if isinstance(data, dict):
         message = data.get("message")
+        errors = data.get("errors")
+        if not isinstance(message, str) and isinstance(errors, list) and errors:
+            first = errors[0]  # MagicBell: {"errors": [{"code", "message"}]}
+            message = first.get("message") if isinstance(first, dict) else None
         if isinstance(message, str):
             return message[:200]
     return ""
 
 
-__all__ = ["ProviderError", "make_client", "raise_for_status", "read_capped", "request_json"]
+__all__ = [
+    "ProviderError",
+    "make_client",
+    "raise_for_status",
+    "read_capped",
+    "request",
+    "request_json",
+]

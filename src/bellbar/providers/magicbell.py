@@ -1,0 +1,226 @@
+"""MagicBell REST v1, user scope: a user's inbox from MagicBell's cloud or the hub.
+
+MagicBell has no changes feed, so `changes()` is a snapshot of the newest
+notifications (with the server's unseen and unread counts for the rest);
+the cache drops what vanished from it. Against a Bellbar hub the SSE event
+stream (`GET events`, MagicBell's event names) keeps it live; MagicBell's
+cloud answers 404 there, and the account is polled instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from httpx_sse import SSEError, aconnect_sse
+
+from bellbar.core.model import Capabilities, Notification
+from bellbar.core.timefmt import from_unix
+from bellbar.providers.base import (
+    BadResponse,
+    NetworkError,
+    OptionalOperations,
+    Page,
+    StreamUnsupported,
+)
+from bellbar.providers.http import make_client, raise_for_status, read_capped, request, request_json
+
+SNAPSHOT_SIZE = 50
+STREAM_READ_TIMEOUT = 45.0
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Events that change many notifications at once: refetch the snapshot.
+BULK_EVENTS = ("notifications/read/all", "notifications/seen/all")
+LEAVING_EVENTS = ("notifications/delete", "notifications/archived")
+
+
+def user_hmac(api_secret: str, identity: str) -> str:
+    """MagicBell's user HMAC: base64(HMAC-SHA256(api secret, external id or lowercase email))."""
+    digest = hmac.new(api_secret.encode(), identity.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+class MagicBellUser(OptionalOperations):
+    """Adapter for one MagicBell user (API key + external id or email + HMAC)."""
+
+    capabilities = Capabilities(stream=True, unread=True, archive=True, delete=True)
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str,
+        user_hmac: str,
+        external_id: str = "",
+        email: str = "",
+        account_id: str = "",
+        sender: str = "MagicBell",
+    ) -> None:
+        if not external_id and not email:
+            raise ValueError("a MagicBell account needs an external id or an email")
+        headers = {"X-MAGICBELL-API-KEY": api_key, "Accept": "application/json"}
+        if external_id:
+            headers["X-MAGICBELL-USER-EXTERNAL-ID"] = external_id
+        else:
+            headers["X-MAGICBELL-USER-EMAIL"] = email
+        if user_hmac:
+            headers["X-MAGICBELL-USER-HMAC"] = user_hmac
+        self._account = account_id
+        self._sender = sender
+        self._client = make_client(base_url.rstrip("/") + "/", headers)
+
+    async def changes(self, cursor: str | None) -> Page:
+        headers, data = await request(
+            self._client,
+            "GET",
+            "notifications",
+            params={"per_page": str(SNAPSHOT_SIZE), "page": "1"},
+        )
+        try:
+            if not isinstance(data, dict):
+                raise TypeError("the list answer must be an object")
+            raw = data["notifications"]
+            if not isinstance(raw, list):
+                raise TypeError("notifications must be a list")
+            items = tuple(self._parse(n) for n in raw)
+            unseen, unread, total = (
+                _count(data["unseen_count"]),
+                _count(data["unread_count"]),
+                _count(data["total"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(f"malformed notification list: {exc}") from exc
+        complete = len(items) < SNAPSHOT_SIZE
+        return Page(
+            items,
+            headers.get("x-bellbar-event-cursor"),
+            complete_from=EPOCH if complete or not items else min(n.sent_at for n in items),
+            unseen_beyond=max(0, unseen - sum(not n.is_seen for n in items)),
+            unread_beyond=max(0, unread - sum(not n.is_read for n in items)),
+            total=total,
+        )
+
+    async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
+        headers = {"Last-Event-ID": cursor} if cursor else {}
+        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT)
+        try:
+            async with aconnect_sse(
+                self._client, "GET", "events", headers=headers, timeout=timeout
+            ) as source:
+                response = source.response
+                if response.status_code in (404, 405):
+                    raise StreamUnsupported("MagicBell offers no event stream here")
+                if response.status_code >= 300:
+                    raise_for_status(response, await read_capped(response, 64 * 1024))
+                async for event in source.aiter_sse():
+                    if event.event == "ping" or not event.data:
+                        yield Page((), None)  # the link is alive
+                        continue
+                    yield await self._page_for(event.event, event.data, event.id or None)
+        except SSEError as exc:
+            raise BadResponse(f"the event stream is not an event stream: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise NetworkError("the event stream went silent") from exc
+        except httpx.TransportError as exc:
+            raise NetworkError(f"the event stream dropped: {type(exc).__name__}") from exc
+
+    async def _page_for(self, name: str, raw: str, cursor: str | None) -> Page:
+        """What one `{name, data: {id?, notification?}}` frame means for the cache."""
+        try:
+            data = json.loads(raw)["data"]
+            if not isinstance(data, dict):
+                raise TypeError("data must be an object")
+            if name in BULK_EVENTS:
+                return replace(await self.changes(None), cursor=cursor)
+            notification_id = data.get("id")
+            if notification_id is not None and not isinstance(notification_id, str):
+                raise TypeError("id must be a string")
+            if name in LEAVING_EVENTS or (notification_id and "notification" not in data):
+                return Page((), cursor, removed=(notification_id,) if notification_id else ())
+            if "notification" in data:
+                return Page((self._parse(data["notification"]),), cursor)
+            return Page((), cursor)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(f"malformed stream event: {exc}") from exc
+
+    async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None:
+        await self._post(f"notifications/{notification_id}/read", idempotency_key)
+
+    async def mark_unread(self, notification_id: str, *, idempotency_key: str) -> None:
+        await self._post(f"notifications/{notification_id}/unread", idempotency_key)
+
+    async def archive(self, notification_id: str, *, idempotency_key: str) -> None:
+        await self._post(f"notifications/{notification_id}/archive", idempotency_key)
+
+    async def delete(self, notification_id: str, *, idempotency_key: str) -> None:
+        await request_json(self._client, "DELETE", f"notifications/{notification_id}")
+
+    async def mark_seen(self, notification_ids: list[str], *, idempotency_key: str) -> None:
+        """Opening the inbox marks everything seen, as MagicBell's own inbox does."""
+        await self._post("notifications/seen", idempotency_key)
+
+    async def mark_all_read(self, *, idempotency_key: str) -> None:
+        await self._post("notifications/read", idempotency_key)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _post(self, path: str, idempotency_key: str) -> None:
+        await request_json(self._client, "POST", path, headers={"Idempotency-Key": idempotency_key})
+
+    def _parse(self, raw: Any) -> Notification:
+        """One wire notification → `Notification`; raises KeyError/TypeError/ValueError."""
+        if not isinstance(raw, dict):
+            raise TypeError("a notification must be an object")
+        notification_id = raw["id"]
+        if not isinstance(notification_id, str) or not notification_id:
+            raise ValueError("id must be a non-empty string")
+        return Notification(
+            account=self._account,
+            id=notification_id,
+            title=_text(raw.get("title")),
+            body=_text(raw.get("content")),
+            body_is_html=True,
+            sent_at=_time(raw["sent_at"]) or EPOCH,
+            sender=self._sender,
+            url=_text(raw.get("action_url")),
+            category=_text(raw.get("category")),
+            seen_at=_time(raw.get("seen_at")),
+            read_at=_time(raw.get("read_at")),
+        )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _time(value: Any) -> datetime | None:
+    """MagicBell sends unix seconds; ISO strings appear in later API versions."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("a timestamp cannot be a boolean")
+    if isinstance(value, int | float):
+        if not 0 <= value < 2**34:
+            raise ValueError("timestamp out of range")
+        return from_unix(float(value))
+    if isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise TypeError(f"expected a timestamp, got {type(value).__name__}")
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError("counts must be non-negative integers")
+    return value
