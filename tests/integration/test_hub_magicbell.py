@@ -88,7 +88,7 @@ def test_the_docs_broadcast_and_email_user_example(hub: HubProcess) -> None:
     assert (listed["total"], listed["unseen_count"], listed["unread_count"]) == (1, 1, 1)
     [item] = listed["notifications"]
     assert item["title"] == "Ticket assigned to you: Do you offer demos?"
-    assert isinstance(item["sent_at"], int) and item["read_at"] is None
+    assert isinstance(item["sent_at"], int | float) and item["read_at"] is None
     assert item["recipient"]["email"] == "richard@example.com"
     lower = {k.lower(): v for k, v in project.user("nobody").items()}
     assert httpx.get(f"{project.base}/notifications", headers=lower).status_code == 200

@@ -360,8 +360,10 @@ class MagicBellStore:
 
     @staticmethod
     def _json(row: sqlite3.Row, recipient: dict[str, Any]) -> dict[str, Any]:
-        def stamp(value: float | None) -> int | None:
-            return None if value is None else int(value)
+        def stamp(value: float | None) -> float | None:
+            # Unix seconds as MagicBell sends them, kept to the millisecond so
+            # that notifications created in the same second keep their order.
+            return None if value is None else round(value, 3)
 
         return {
             "id": row["id"],
@@ -371,7 +373,7 @@ class MagicBellStore:
             "category": row["category"],
             "topic": row["topic"],
             "custom_attributes": json.loads(row["custom_attributes"]),
-            "sent_at": int(row["sent_at"]),
+            "sent_at": stamp(row["sent_at"]),
             "seen_at": stamp(row["seen_at"]),
             "read_at": stamp(row["read_at"]),
             "archived_at": stamp(row["archived_at"]),
