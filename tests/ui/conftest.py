@@ -36,10 +36,12 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 class TrayHarness:
     """A TrayApp over a fresh cache, with one account on the test hub."""
 
-    def __init__(self, tmp_path: Path, url: str, token: str) -> None:
+    def __init__(
+        self, tmp_path: Path, url: str, token: str, account: Account | None = None
+    ) -> None:
         self.cache = Cache(tmp_path / "cache.sqlite3")
         self.secrets = MemorySecrets()
-        self.account = Account(id="acc", name="Test hub", provider="botbell", url=url)
+        self.account = account or Account(id="acc", name="Test hub", provider="botbell", url=url)
         self.secrets.set(self.account.id, token)
         self.inbox = Inbox(self.cache, self.secrets, poll_seconds=1)
         self.app = TrayApp(self.inbox, Preferences(popup_seconds=30))
@@ -57,7 +59,9 @@ class TrayHarness:
         self.start()
         if hide_window:
             self.app.window.hide()
-        await until(lambda: self.inbox.statuses()["acc"].state is SyncState.LIVE, what="live")
+        await until(
+            lambda: self.inbox.statuses()[self.account.id].state is SyncState.LIVE, what="live"
+        )
 
     async def stop(self) -> None:
         self.app.popups.close_all()
@@ -70,8 +74,8 @@ class TrayHarness:
 def harness_for(tmp_path: Path):  # type: ignore[no-untyped-def]
     made: list[TrayHarness] = []
 
-    def make(url: str, token: str) -> TrayHarness:
-        harness = TrayHarness(tmp_path, url, token)
+    def make(url: str, token: str, account: Account | None = None) -> TrayHarness:
+        harness = TrayHarness(tmp_path, url, token, account)
         made.append(harness)
         return harness
 

@@ -1,4 +1,4 @@
-""""Test connection": one request with an account's settings, answered in plain words."""
+""" "Test connection": one request with an account's settings, answered in plain words."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ class TrayApp(QObject):
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
         self._on_quit = on_quit or QApplication.quit
         self.model = InboxModel(inbox.cache)
-        self.window = InboxWindow(self.model)
+        self.window = InboxWindow(self.model, inbox.capabilities)
         self.popups = PopupStack(preferences.popup_seconds)
         self.tray = TrayIcon(do_not_disturb=self.do_not_disturb)
 
@@ -65,6 +65,9 @@ class TrayApp(QObject):
         self.tray.quit_requested.connect(self._quit)
         self.window.reply_requested.connect(self._reply)
         self.window.read_requested.connect(inbox.mark_read)
+        self.window.unread_requested.connect(inbox.mark_unread)
+        self.window.archive_requested.connect(inbox.archive)
+        self.window.delete_requested.connect(inbox.delete)
         self.window.mark_all_read_requested.connect(inbox.mark_all_read)
         self.window.shown.connect(inbox.mark_all_seen)
         self.popups.reply_requested.connect(self._reply)
@@ -105,6 +108,7 @@ class TrayApp(QObject):
 
     def _refresh(self) -> None:
         self.model.refresh()
+        self.window.set_categories(self.inbox.cache.categories())
         self.tray.set_count(self.inbox.badge_count())
 
     def _set_do_not_disturb(self, enabled: bool) -> None:

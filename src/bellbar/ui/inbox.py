@@ -2,26 +2,32 @@
 
 Buttons of unanswered questions are painted in their rows (see
 `InboxDelegate`); an input action opens the reply bar at the bottom.
-Double-clicking a row opens its link, if it has a safe one.
+Clicking a row marks it read and opens its link, if it has a safe one; the
+context menu offers what the item's provider supports (unread, archive,
+delete); a category filter appears once there are categories.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from bellbar.core.model import Action, ActionKind, Notification
-from bellbar.core.text import display_text
+from bellbar.core.model import Action, ActionKind, Capabilities, Notification
+from bellbar.core.text import display_text, is_safe_link
 from bellbar.ui.inbox_delegate import InboxDelegate
 from bellbar.ui.inbox_model import InboxModel, NotificationRole
 from bellbar.ui.widgets import open_link
@@ -32,21 +38,30 @@ class InboxWindow(QWidget):
 
     Signals:
         reply_requested(notification, action_key, text)
-        read_requested(notification)
+        read_requested(notification), unread_requested(notification),
+        archive_requested(notification), delete_requested(notification)
         mark_all_read_requested()
         shown(): the window became visible (everything in it is now seen).
     """
 
     reply_requested = Signal(object, object, str)
     read_requested = Signal(object)
+    unread_requested = Signal(object)
+    archive_requested = Signal(object)
+    delete_requested = Signal(object)
     mark_all_read_requested = Signal()
     shown = Signal()
 
-    def __init__(self, model: InboxModel) -> None:
+    def __init__(
+        self,
+        model: InboxModel,
+        capabilities: Callable[[str], Capabilities] = lambda account_id: Capabilities(),
+    ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Bellbar inbox"))
         self.resize(440, 620)
         self.model = model
+        self._capabilities = capabilities
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -60,6 +75,11 @@ class InboxWindow(QWidget):
         title.setFont(font)
         header.addWidget(title)
         header.addStretch(1)
+        self.category_filter = QComboBox()
+        self.category_filter.setAccessibleName(self.tr("Category"))
+        self.category_filter.currentIndexChanged.connect(self._on_category)
+        self.category_filter.setVisible(False)
+        header.addWidget(self.category_filter)
         self.mark_all_button = QPushButton(self.tr("Mark all read"))
         self.mark_all_button.clicked.connect(self.mark_all_read_requested)
         header.addWidget(self.mark_all_button)
@@ -83,8 +103,10 @@ class InboxWindow(QWidget):
         self.view.setAccessibleName(self.tr("Messages"))
         self.delegate.action_clicked.connect(self._on_action)
         self.view.clicked.connect(self._on_clicked)
-        self.view.doubleClicked.connect(self._on_double_clicked)
-        self.view.activated.connect(self._on_clicked)
+        open_current = QShortcut(QKeySequence(Qt.Key.Key_Return), self.view)
+        open_current.activated.connect(lambda: self._on_clicked(self.view.currentIndex()))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
         layout.addWidget(self.view, 1)
 
         self.empty = QLabel(self.tr("No messages yet. Bots that push to your hub show up here."))
@@ -169,12 +191,47 @@ class InboxWindow(QWidget):
         else:
             self.hide()
 
+    def set_categories(self, categories: list[str]) -> None:
+        """Offer a filter once there is something to filter by."""
+        wanted = [self.tr("All categories"), *categories]
+        current = [self.category_filter.itemText(i) for i in range(self.category_filter.count())]
+        if wanted != current:
+            selected = self.model.category
+            self.category_filter.blockSignals(True)
+            self.category_filter.clear()
+            self.category_filter.addItems(wanted)
+            if selected in categories:
+                self.category_filter.setCurrentIndex(categories.index(selected) + 1)
+            self.category_filter.blockSignals(False)
+        self.category_filter.setVisible(bool(categories))
+
+    def _on_category(self, index: int) -> None:
+        self.model.set_category(None if index <= 0 else self.category_filter.itemText(index))
+
     def _on_clicked(self, index: QModelIndex) -> None:
         item = index.data(NotificationRole)
         if isinstance(item, Notification):
             self.read_requested.emit(item)
+            if item.url:
+                open_link(item.url)
 
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        item = index.data(NotificationRole)
-        if isinstance(item, Notification) and item.url:
-            open_link(item.url)
+    def context_menu_for(self, item: Notification) -> QMenu:
+        """The actions this item's provider supports, as a menu."""
+        menu = QMenu(self)
+        can = self._capabilities(item.account)
+        if item.is_read and can.unread:
+            menu.addAction(self.tr("Mark unread"), lambda: self.unread_requested.emit(item))
+        elif not item.is_read:
+            menu.addAction(self.tr("Mark read"), lambda: self.read_requested.emit(item))
+        if item.url and is_safe_link(item.url):
+            menu.addAction(self.tr("Open link"), lambda: open_link(item.url))
+        if can.archive:
+            menu.addAction(self.tr("Archive"), lambda: self.archive_requested.emit(item))
+        if can.delete:
+            menu.addAction(self.tr("Delete"), lambda: self.delete_requested.emit(item))
+        return menu
+
+    def _on_context_menu(self, position: QPoint) -> None:
+        item = self.view.indexAt(position).data(NotificationRole)
+        if isinstance(item, Notification):
+            self.context_menu_for(item).exec(self.view.viewport().mapToGlobal(position))

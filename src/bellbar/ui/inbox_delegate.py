@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from bellbar.core.html import body_text
 from bellbar.core.model import Action, Notification
 from bellbar.core.text import display_text
 from bellbar.core.timefmt import relative_time
@@ -68,7 +69,7 @@ def body_lines(item: Notification, font: QFont, width: int) -> int:
     """0 when the title stands alone, else 1 or 2 lines of body text."""
     if not item.title or not item.body:
         return 0
-    text = display_text(item.body, 400, single_line=True)
+    text = display_text(body_text(item, 400), 400, single_line=True)
     return 1 if QFontMetrics(font).horizontalAdvance(text) <= width else 2
 
 
@@ -126,11 +127,13 @@ class InboxDelegate(QStyledItemDelegate):
         painter.setFont(title_font)
         painter.setPen(text_color)
         _draw_elided(
-            painter, layout.title, display_text(item.title or item.body, 200, single_line=True)
+            painter,
+            layout.title,
+            display_text(item.title or body_text(item, 200), 200, single_line=True),
         )
         painter.setFont(option.font)
         painter.setPen(muted)
-        body = display_text(item.body, 400, single_line=True) if item.title else ""
+        body = display_text(body_text(item, 400), 400, single_line=True) if item.title else ""
         painter.drawText(
             layout.body, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), body
         )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from bellbar.core.model import Action, ActionKind, Notification
 from bellbar.core.text import display_text, is_safe_link
-from bellbar.ui.widgets import open_link, plain_label
+from bellbar.ui.widgets import open_link, plain_label, rich_label
 
 WIDTH = 360
 MARGIN = 12
@@ -83,7 +83,7 @@ class Popup(QFrame):
         layout.addLayout(header)
         if n.title:
             layout.addWidget(plain_label(n.title, 120, bold=True))
-        self.body_label = plain_label(n.body, 300)
+        self.body_label = rich_label(n.body, 1500) if n.body_is_html else plain_label(n.body, 300)
         layout.addWidget(self.body_label)
         if n.url and is_safe_link(n.url):
             link = QPushButton(self.tr("Open link"), self)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QLabel, QWidget
 
+from bellbar.core.html import sanitize_html
 from bellbar.core.text import display_text, is_safe_link
 
 
@@ -25,6 +26,20 @@ def plain_label(
         font.setPointSizeF(font.pointSizeF() * 0.9)
         label.setStyleSheet("color: palette(placeholder-text);")
     label.setFont(font)
+    return label
+
+
+def rich_label(html: str, limit: int, *, parent: QWidget | None = None) -> QLabel:
+    """A QLabel showing provider HTML after `sanitize_html`: formatting and
+    safe links only; a link opens in the browser on a click, through the
+    same scheme check as every other link."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+    label.setText(sanitize_html(html, limit))
+    label.linkActivated.connect(open_link)
     return label
 
 
