@@ -11,12 +11,15 @@ import argparse
 import getpass
 import json
 import sys
-import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bellbar import __version__
 from bellbar.core.errors import BellbarError
+
+if TYPE_CHECKING:
+    from bellbar.core.model import Account
+    from bellbar.core.secrets import KeyringSecrets
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -76,11 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     accounts = commands.add_parser("accounts", help="manage accounts")
     verbs = accounts.add_subparsers(dest="verb", required=True)
-    add = verbs.add_parser("add", help="add an account; the token is read from stdin")
-    add.add_argument("provider", choices=["botbell"])
+    add = verbs.add_parser("add", help="add an account; its secret is read from stdin")
+    add.add_argument("provider", choices=["botbell", "magicbell"])
     add.add_argument("--name", required=True)
-    add.add_argument("--url", required=True, help="the hub's URL")
+    add.add_argument("--url", default="", help="server URL (MagicBell: its cloud by default)")
+    add.add_argument("--api-key", help="MagicBell: the project's API key")
+    add.add_argument("--external-id", help="MagicBell: the user's external id")
+    add.add_argument("--email", help="MagicBell: the user's email")
+    add.add_argument(
+        "--secret-kind",
+        choices=["hmac", "api-secret"],
+        default="hmac",
+        help="MagicBell: the secret on stdin is the user HMAC or the API secret",
+    )
     verbs.add_parser("list")
+    verbs.add_parser("test", help="try an account's connection").add_argument("name")
     verbs.add_parser("remove").add_argument("name")
     return parser
 
@@ -216,42 +229,54 @@ def _push_body(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _accounts(args: argparse.Namespace) -> int:
-    from bellbar.core.config import load_config, save_config
-    from bellbar.core.model import Account
+    from bellbar.core.accounts import build_account, remove_account, save_account
+    from bellbar.core.config import load_config
     from bellbar.core.paths import AppPaths
     from bellbar.core.secrets import KeyringSecrets
 
     paths = AppPaths.for_profile()
-    config = load_config(paths.config_file)
     secrets = KeyringSecrets()
     if args.verb == "list":
-        for account in config.accounts:
+        for account in load_config(paths.config_file).accounts:
             print(f"{account.name}\t{account.provider}\t{account.url}")
         return EXIT_OK
     if args.verb == "remove":
-        named = config.account_named(args.name)
-        if named is None:
-            print(f"bellbar accounts: no account named {args.name!r}", file=sys.stderr)
-            return EXIT_FAILED
-        secrets.delete(named.id)
-        save_config(paths.config_file, config.without_account(args.name))
+        remove_account(paths, secrets, args.name)
         return EXIT_OK
-    secrets.check()
-    token = _read_secret(f"Token for {args.name}: ")
-    if not token:
-        print("bellbar accounts: no token given", file=sys.stderr)
-        return EXIT_USAGE
-    existing = config.account_named(args.name)
-    account = Account(
-        id=existing.id if existing else uuid.uuid4().hex,
-        name=args.name,
-        provider=args.provider,
-        url=args.url.rstrip("/"),
+    if args.verb == "test":
+        return _test_account(load_config(paths.config_file).account_named(args.name), secrets)
+    options = {
+        "api_key": args.api_key or "",
+        "external_id": args.external_id or "",
+        "email": args.email or "",
+        "secret_kind": args.secret_kind.replace("-", "_") if args.provider == "magicbell" else "",
+    }
+    existing = load_config(paths.config_file).account_named(args.name)
+    account = build_account(
+        args.provider, args.name, args.url, options, existing.id if existing else None
     )
-    secrets.set(account.id, token)
-    save_config(paths.config_file, config.with_account(account))
-    print(f"added {account.name}; its token is in the OS keyring")
+    secrets.check()
+    secret = _read_secret(f"Secret for {args.name}: ")
+    save_account(paths, secrets, account, secret)
+    print(f"added {account.name}; its secret is in the OS keyring")
     return EXIT_OK
+
+
+def _test_account(account: Account | None, secrets: KeyringSecrets) -> int:
+    import asyncio
+
+    from bellbar.core.account_check import check_account
+
+    if account is None:
+        print("bellbar accounts: no such account", file=sys.stderr)
+        return EXIT_FAILED
+    secret = secrets.get(account.id)
+    if not secret:
+        print(f"{account.name}: no secret in the keyring; add the account again", file=sys.stderr)
+        return EXIT_FAILED
+    result = asyncio.run(check_account(account, secret))
+    print(f"{account.name}: {result.message}")
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _read_secret(prompt: str) -> str:

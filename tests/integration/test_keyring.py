@@ -106,3 +106,23 @@ def test_without_a_keyring_nothing_is_stored_and_the_fix_is_named(tmp_path: Path
     assert "keyring" in result.stderr.lower() and "gnome-keyring-daemon --unlock" in result.stderr
     assert files_containing(tmp_path, "ut_secret_token_value") == []
     assert not (tmp_path / "config/bellbar/config.json").exists()
+
+
+def test_magicbell_account_from_the_command_line(
+    keyring_env: dict[str, str], tmp_path: Path, hub: HubProcess
+) -> None:
+    env = app_env(keyring_env, tmp_path)
+    project = hub.create_magicbell_project(hmac_required=True)
+    added = bellbar(env, "accounts", "add", "magicbell", "--name", "Acme",
+                    "--url", f"{hub.url}/magicbell", "--api-key", project["api_key"],
+                    "--external-id", "u-7", "--secret-kind", "api-secret",
+                    stdin=project["api_secret"] + "\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    tested = bellbar(env, "accounts", "test", "Acme")
+    assert (tested.returncode, tested.stdout.strip()) == (0, "Acme: Connected: 0 notifications.")
+    assert files_containing(tmp_path, project["api_secret"]) == []
+    incomplete = bellbar(env, "accounts", "add", "magicbell", "--name", "Bad", "--api-key", "k",
+                         stdin="s\n")  # fmt: skip
+    assert incomplete.returncode == 1 and "external id or email" in incomplete.stderr
+    assert bellbar(env, "accounts", "remove", "Acme").returncode == 0
+    assert bellbar(env, "accounts", "test", "Acme").returncode == 1
