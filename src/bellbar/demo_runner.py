@@ -102,7 +102,7 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
             secrets,
             notice=notice,
             background=lambda: run_demo_bot(url, credentials.deploy_bot_token),
-            persist_preferences=False,
+            throwaway=True,
         )
     finally:
         hub.terminate()

@@ -66,8 +66,9 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
 ) -> None:
     async def scenario() -> None:
         await harness.start_live(hide_window=True)
-        menu = [a.text() for a in harness.app.tray.menu.actions() if a.text()]
+        menu = [a.text() for a in harness.app.tray.menu.actions() if a.isVisible() and a.text()]
         assert menu == ["Open inbox", "Mark all read", "Do not disturb", "Quit"]
+        assert harness.app.open_account_dialog() is None  # this harness has no account store
         harness.app.tray.dnd_action.trigger()
         assert harness.app.do_not_disturb
         await hub.push_async(bot, message="quiet please")

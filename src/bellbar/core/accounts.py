@@ -14,7 +14,7 @@ from bellbar.core.config import load_config, save_config
 from bellbar.core.errors import ConfigError
 from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
-from bellbar.core.secrets import KeyringSecrets
+from bellbar.core.secrets import SecretStore
 
 DEFAULT_URLS = {"magicbell": "https://api.magicbell.com"}
 SECRET_KINDS = ("hmac", "api_secret")
@@ -51,9 +51,7 @@ def build_account(
     )
 
 
-def save_account(
-    paths: AppPaths, secrets: KeyringSecrets, account: Account, secret: str
-) -> Account:
+def save_account(paths: AppPaths, secrets: SecretStore, account: Account, secret: str) -> Account:
     """Store the secret in the keyring, then the account (replacing one of that name)."""
     if not secret.strip():
         raise ConfigError("the secret is empty")
@@ -67,7 +65,7 @@ def save_account(
     return account
 
 
-def remove_account(paths: AppPaths, secrets: KeyringSecrets, name: str) -> Account:
+def remove_account(paths: AppPaths, secrets: SecretStore, name: str) -> Account:
     """Forget the account and delete its keyring entry."""
     config = load_config(paths.config_file)
     account = config.account_named(name)

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 class SecretStore(Protocol):
     """Where account tokens live: the keyring, or memory for a throwaway demo."""
 
+    def check(self) -> None: ...
     def get(self, account_id: str) -> str | None: ...
     def set(self, account_id: str, secret: str) -> None: ...
     def delete(self, account_id: str) -> None: ...
@@ -81,6 +82,9 @@ class MemorySecrets:
 
     def __init__(self) -> None:
         self._secrets: dict[str, str] = {}
+
+    def check(self) -> None:
+        """Memory always works."""
 
     def get(self, account_id: str) -> str | None:
         return self._secrets.get(account_id)

@@ -27,6 +27,7 @@ from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
+from bellbar.ui.accounts import AccountDialog
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
@@ -47,9 +48,12 @@ class TrayApp(QObject):
         *,
         notice: str = "",
         on_quit: Callable[[], None] | None = None,
+        account_store: tuple[AppPaths, SecretStore] | None = None,
     ) -> None:
         super().__init__()
         self.inbox = inbox
+        self._account_store = account_store
+        self.account_dialog: AccountDialog | None = None
         self.do_not_disturb = preferences.do_not_disturb
         self.notice = notice
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
@@ -63,6 +67,8 @@ class TrayApp(QObject):
         self.tray.mark_all_read.connect(inbox.mark_all_read)
         self.tray.do_not_disturb_changed.connect(self._set_do_not_disturb)
         self.tray.quit_requested.connect(self._quit)
+        self.tray.add_account.connect(self.open_account_dialog)
+        self.tray.add_account_action.setVisible(account_store is not None)
         self.window.reply_requested.connect(self._reply)
         self.window.read_requested.connect(inbox.mark_read)
         self.window.unread_requested.connect(inbox.mark_unread)
@@ -88,6 +94,23 @@ class TrayApp(QObject):
                 filter(None, [self.notice, self.tr("No system tray found: the inbox stays open.")])
             )
             self.window.present()
+        self._update_status()
+
+    def open_account_dialog(self) -> AccountDialog | None:
+        """Add an account; once saved it starts syncing at once."""
+        if self._account_store is None:
+            return None
+        if self.account_dialog is None:
+            self.account_dialog = AccountDialog(*self._account_store)
+            self.account_dialog.account_saved.connect(self._on_account_added)
+        self.account_dialog.show()
+        self.account_dialog.raise_()
+        return self.account_dialog
+
+    def _on_account_added(self, account: Account) -> None:
+        self.account_dialog = None
+        self.notice = ""
+        self.inbox.start([account])
         self._update_status()
 
     def _reply(self, item: Notification, action_key: str | None, text: str) -> None:
@@ -161,12 +184,12 @@ def run_tray(
     *,
     notice: str = "",
     background: Callable[[], Coroutine[Any, Any, None]] | None = None,
-    persist_preferences: bool = True,
+    throwaway: bool = False,
 ) -> int:
     """Run the tray app until Quit. Returns the process exit code.
 
-    `background` runs alongside (the demo's bot); with `persist_preferences`
-    a change such as Do not disturb is written back to the settings file.
+    `background` runs alongside (the demo's bot). A `throwaway` profile (the
+    demo) saves no preferences and offers no "Add account…".
     """
     import qasync
 
@@ -187,12 +210,18 @@ def run_tray(
 
     async def main() -> None:
         done = asyncio.Event()
-        tray_app = TrayApp(inbox, config.preferences, notice=notice, on_quit=done.set)
+        tray_app = TrayApp(
+            inbox,
+            config.preferences,
+            notice=notice,
+            on_quit=done.set,
+            account_store=None if throwaway else (paths, secrets),
+        )
         instance = InstanceServer(name)
         instance.show_requested.connect(tray_app.window.present)
         quit_signals = QuitSignals()
         quit_signals.received.connect(done.set)
-        if persist_preferences:
+        if not throwaway:
             tray_app.tray.do_not_disturb_changed.connect(
                 lambda enabled: _save_do_not_disturb(paths, enabled)
             )

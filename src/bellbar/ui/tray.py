@@ -19,12 +19,14 @@ class TrayIcon(QObject):
     Signals:
         open_inbox: the user clicked the icon or "Open inbox".
         mark_all_read: "Mark all read".
+        add_account: "Add account…".
         do_not_disturb_changed(bool)
         quit_requested: "Quit".
     """
 
     open_inbox = Signal()
     mark_all_read = Signal()
+    add_account = Signal()
     do_not_disturb_changed = Signal(bool)
     quit_requested = Signal()
 
@@ -41,6 +43,7 @@ class TrayIcon(QObject):
         self.dnd_action.setChecked(do_not_disturb)
         self.dnd_action.toggled.connect(self._on_dnd)
         self.menu.addAction(self.dnd_action)
+        self.add_account_action = self._add(self.tr("Add account…"), self.add_account.emit)
         self.menu.addSeparator()
         self.quit_action = self._add(self.tr("Quit"), self.quit_requested.emit)
         self._icon.setContextMenu(self.menu)

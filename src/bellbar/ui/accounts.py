@@ -1,0 +1,141 @@
+"""The account dialog: pick a provider, fill in its fields, test, save.
+
+Secrets go to the keyring through `core.accounts.save_account`; "Test
+connection" makes one real request and answers in plain words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bellbar.core.account_check import check_account
+from bellbar.core.accounts import build_account, save_account
+from bellbar.core.errors import BellbarError
+from bellbar.core.model import Account
+from bellbar.core.paths import AppPaths
+from bellbar.core.secrets import SecretStore
+
+PROVIDERS = (("botbell", "Bellbar hub (BotBell)"), ("magicbell", "MagicBell"))
+URL_HINTS = {"botbell": "http://127.0.0.1:8025", "magicbell": "https://api.magicbell.com"}
+SECRET_LABELS = {"botbell": "User token", "magicbell": "Secret"}
+MAGICBELL_ONLY = ("api_key", "external_id", "email", "secret_kind")
+
+
+class AccountDialog(QDialog):
+    """Signals: account_saved(Account)."""
+
+    account_saved = Signal(object)
+
+    def __init__(self, paths: AppPaths, secrets: SecretStore, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add an account"))
+        self._paths, self._secrets = paths, secrets
+        self._checking: asyncio.Task[None] | None = None
+        self.provider = QComboBox()
+        for key, label in PROVIDERS:
+            self.provider.addItem(self.tr(label), key)
+        self.name = QLineEdit()
+        self.url = QLineEdit()
+        self.api_key = QLineEdit()
+        self.external_id = QLineEdit()
+        self.email = QLineEdit()
+        self.secret_kind = QComboBox()
+        self.secret_kind.addItem(self.tr("User HMAC"), "hmac")
+        self.secret_kind.addItem(self.tr("API secret (the HMAC is computed here)"), "api_secret")
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Provider"), self.provider)
+        self.form.addRow(self.tr("Name"), self.name)
+        self.form.addRow(self.tr("Server URL"), self.url)
+        self.form.addRow(self.tr("API key"), self.api_key)
+        self.form.addRow(self.tr("User external id"), self.external_id)
+        self.form.addRow(self.tr("or user email"), self.email)
+        self.form.addRow(self.tr("Secret is"), self.secret_kind)
+        self.secret_label = QLabel()
+        self.form.addRow(self.secret_label, self.secret)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName(self.tr("Connection test result"))
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self._start_check)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.test_button)
+        layout.addWidget(self.outcome)
+        layout.addWidget(buttons)
+        self.provider.currentIndexChanged.connect(self._on_provider)
+        self._on_provider()
+
+    @property
+    def provider_key(self) -> str:
+        return str(self.provider.currentData())
+
+    def _on_provider(self) -> None:
+        key = self.provider_key
+        for field in MAGICBELL_ONLY:
+            self.form.setRowVisible(getattr(self, field), key == "magicbell")
+        self.url.setPlaceholderText(URL_HINTS[key])
+        self.secret_label.setText(self.tr(SECRET_LABELS[key]))
+        self.outcome.clear()
+
+    def account(self) -> Account:
+        """The account the form describes; `ConfigError` if it is incomplete."""
+        options = {}
+        if self.provider_key == "magicbell":
+            options = {
+                "api_key": self.api_key.text(),
+                "external_id": self.external_id.text(),
+                "email": self.email.text(),
+                "secret_kind": str(self.secret_kind.currentData()),
+            }
+        return build_account(self.provider_key, self.name.text(), self.url.text(), options)
+
+    def _start_check(self) -> None:
+        self._checking = asyncio.ensure_future(self.check())
+
+    async def check(self) -> None:
+        """Test the connection with what is typed now."""
+        try:
+            account = self.account()
+        except BellbarError as exc:
+            self._show(str(exc), ok=False)
+            return
+        self._show(self.tr("Testing…"), ok=True)
+        self.test_button.setEnabled(False)
+        try:
+            result = await check_account(account, self.secret.text().strip())
+        finally:
+            self.test_button.setEnabled(True)
+        self._show(result.message, ok=result.ok)
+
+    def save(self) -> None:
+        try:
+            account = save_account(self._paths, self._secrets, self.account(), self.secret.text())
+        except BellbarError as exc:
+            self._show(str(exc), ok=False)
+            return
+        self.account_saved.emit(account)
+        self.accept()
+
+    def _show(self, text: str, *, ok: bool) -> None:
+        self.outcome.setText(text)
+        self.outcome.setStyleSheet("" if ok else "color: #c5221f;")
