@@ -22,7 +22,7 @@ from bellbar.core.logs import register_secret, setup_logging
 from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import KeyringSecrets, MemorySecrets, SecretStore
-from bellbar.hub.demo import run_demo_bot, seed
+from bellbar.hub.demo import MAGICBELL_USER, run_demo_bot, seed
 
 log = logging.getLogger(__name__)
 HUB_START_TIMEOUT = 20.0
@@ -90,18 +90,33 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
     credentials = seed(db_path)
     register_secret(credentials.user_token)
     register_secret(credentials.deploy_bot_token)
+    register_secret(credentials.magicbell_api_secret)
     hub, url = start_hub(db_path, port)
     log.info("demo hub at %s", url)
     try:
         secrets, notice = _demo_secrets()
-        account = Account(id="demo", name="Demo hub", provider="botbell", url=url)
-        secrets.set(account.id, credentials.user_token)
+        accounts = (
+            Account(id="demo", name="Demo hub", provider="botbell", url=url),
+            Account(
+                id="demo-magicbell",
+                name="Acme (MagicBell)",
+                provider="magicbell",
+                url=f"{url}/magicbell",
+                options={
+                    "api_key": credentials.magicbell_api_key,
+                    "email": MAGICBELL_USER,
+                    "secret_kind": "api_secret",
+                },
+            ),
+        )
+        secrets.set("demo", credentials.user_token)
+        secrets.set("demo-magicbell", credentials.magicbell_api_secret)
         return run_tray(
             paths,
-            Config(accounts=(account,)),
+            Config(accounts=accounts),
             secrets,
             notice=notice,
-            background=lambda: run_demo_bot(url, credentials.deploy_bot_token),
+            background=lambda: run_demo_bot(url, credentials),
             throwaway=True,
         )
     finally:

@@ -42,10 +42,27 @@ _HISTORY = (
 )
 
 
+MAGICBELL_USER = "demo@bellbar.local"
+_MAGICBELL_HISTORY = (
+    # (minutes ago, category, title, HTML content, read)
+    (300, "billing", "Invoice #1041 paid", "<p>Thanks! <b>$49.00</b> received.</p>", True),
+    (25, "ops", "Disk usage at 81 %", "<p>Volume <code>/data</code> on <b>db-2</b>.</p>", False),
+)
+LIVE_MAGICBELL = {
+    "title": "Invoice #1042 is due",
+    "content": "<p>Your invoice of <b>$49.00</b> is due on Friday. "
+    '<a href="https://example.com/billing">Pay now</a></p>',
+    "category": "billing",
+    "action_url": "https://example.com/billing/1042",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DemoCredentials:
     user_token: str
     deploy_bot_token: str
+    magicbell_api_key: str
+    magicbell_api_secret: str
 
 
 def seed(db_path: Path) -> DemoCredentials:
@@ -65,7 +82,18 @@ def seed(db_path: Path) -> DemoCredentials:
             )
             if read:
                 store.mark_read(user["user_id"], [pushed["message_id"]])
-        return DemoCredentials(user["user_token"], deploy_token)
+        project = store.magicbell.create_project("Acme", hmac_required=True)
+        recipient = [{"email": MAGICBELL_USER}]
+        for minutes, category, title, content, read in _MAGICBELL_HISTORY:
+            fields = {"title": title, "content": content, "category": category}
+            [mb_user] = store.magicbell.create(
+                project["project_id"], fields, recipient, at=now - minutes * 60
+            )
+            if read:
+                store.magicbell.mark_all(mb_user, "read_at", {"category": category})
+        return DemoCredentials(
+            user["user_token"], deploy_token, project["api_key"], project["api_secret"]
+        )
     finally:
         store.close()
 
@@ -83,12 +111,18 @@ def follow_up(reply: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def run_demo_bot(base_url: str, bot_token: str, *, first_delay: float = 2.0) -> None:
-    """Ask the deploy question, then answer every reply; runs until cancelled."""
+async def run_demo_bot(
+    base_url: str, credentials: DemoCredentials, *, first_delay: float = 2.0
+) -> None:
+    """Ask the deploy question, send a MagicBell invoice notice, then answer
+    every reply; runs until cancelled."""
     api = f"{base_url.rstrip('/')}/botbell/v1"
+    bot_token = credentials.deploy_bot_token
     async with httpx.AsyncClient(timeout=10) as client:
         await asyncio.sleep(first_delay)
         await _push(client, api, bot_token, QUESTION)
+        await asyncio.sleep(first_delay)
+        await _notify_magicbell(client, base_url, credentials)
         while True:
             await asyncio.sleep(1.0)
             try:
@@ -101,6 +135,23 @@ async def run_demo_bot(base_url: str, bot_token: str, *, first_delay: float = 2.
                 continue
             for reply in replies:
                 await _push(client, api, bot_token, follow_up(reply))
+
+
+async def _notify_magicbell(
+    client: httpx.AsyncClient, base_url: str, credentials: DemoCredentials
+) -> None:
+    body = {"notification": {**LIVE_MAGICBELL, "recipients": [{"email": MAGICBELL_USER}]}}
+    headers = {
+        "X-MAGICBELL-API-KEY": credentials.magicbell_api_key,
+        "X-MAGICBELL-API-SECRET": credentials.magicbell_api_secret,
+    }
+    try:
+        answer = await client.post(
+            f"{base_url}/magicbell/notifications", json=body, headers=headers
+        )
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("demo: MagicBell notification failed (%s)", type(exc).__name__)
 
 
 async def _push(client: httpx.AsyncClient, api: str, token: str, body: dict[str, Any]) -> None:

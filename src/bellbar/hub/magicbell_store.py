@@ -161,12 +161,19 @@ class MagicBellStore:
     # ---- notifications ---------------------------------------------------
 
     def create(
-        self, project_id: int, fields: dict[str, Any], recipients: list[dict[str, str]]
+        self,
+        project_id: int,
+        fields: dict[str, Any],
+        recipients: list[dict[str, str]],
+        *,
+        at: float | None = None,
     ) -> list[str]:
-        """One notification per recipient; returns the users to notify."""
+        """One notification per recipient; returns the users to notify.
+
+        `at` backdates it (demo data only)."""
 
         def write(db: sqlite3.Connection) -> list[str]:
-            now = time.time()
+            now = time.time() if at is None else at
             users = self.recipient_users(project_id, recipients)
             for user in users:
                 notification_id = str(uuid.uuid4())
