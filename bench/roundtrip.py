@@ -130,12 +130,17 @@ def main() -> None:
             hub.stop()
     for result in results:
         print(json.dumps(result))
+    print_table(results)
+
+
+def print_table(results: list[dict[str, object]]) -> None:
     print(f"\nmachine: {platform.platform()}, Python {platform.python_version()}")
     print(f"{'figure':42} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for r in results:
+        rate = f"   {r['per_second']}/s" if "per_second" in r else ""
         print(
-            f"{r['figure']:42} {r['n']:>5} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}"
-            + (f"   {r['per_second']}/s" if "per_second" in r else "")
+            f"{r['figure']!s:42} {r['n']!s:>5} {r['p50_ms']!s:>8} {r['p99_ms']!s:>8} "
+            f"{r['max_ms']!s:>8}{rate}"
         )
 
 
