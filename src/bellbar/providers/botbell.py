@@ -12,23 +12,13 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
-from httpx_sse import SSEError, aconnect_sse
-
 from bellbar.core.model import Action, ActionKind, Capabilities, Notification, Reply
 from bellbar.core.timefmt import from_unix
-from bellbar.providers.base import (
-    BadResponse,
-    NetworkError,
-    OptionalOperations,
-    Page,
-    StreamUnsupported,
-)
-from bellbar.providers.http import make_client, raise_for_status, read_capped, request_json
+from bellbar.providers.base import BadResponse, OptionalOperations, Page
+from bellbar.providers.http import make_client, request_json
+from bellbar.providers.sse import frames
 
 PAGE_SIZE = 100
-# The hub sends a heartbeat every 15 s; silence for longer means a dead link.
-STREAM_READ_TIMEOUT = 45.0
 
 
 class BotBellApp(OptionalOperations):
@@ -60,33 +50,16 @@ class BotBellApp(OptionalOperations):
         return Page(page, None if next_cursor is None else str(next_cursor), has_more)
 
     async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
-        headers = {"Last-Event-ID": cursor} if cursor else {}
-        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT)
-        try:
-            async with aconnect_sse(
-                self._client, "GET", "events", headers=headers, timeout=timeout
-            ) as source:
-                response = source.response
-                if response.status_code in (404, 405):
-                    raise StreamUnsupported("the server offers no event stream")
-                if response.status_code >= 300:
-                    raise_for_status(response, await read_capped(response, 64 * 1024))
-                async for event in source.aiter_sse():
-                    if event.event == "ping" or not event.data:
-                        yield Page((), None)  # the link is alive
-                        continue
-                    try:
-                        frame = json.loads(event.data)
-                        notification = self._parse(frame["data"])
-                    except (KeyError, TypeError, ValueError) as exc:
-                        raise BadResponse(f"malformed stream event: {exc}") from exc
-                    yield Page((notification,), event.id or None)
-        except SSEError as exc:
-            raise BadResponse(f"the event stream is not an event stream: {exc}") from exc
-        except httpx.TimeoutException as exc:
-            raise NetworkError("the event stream went silent") from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(f"the event stream dropped: {type(exc).__name__}") from exc
+        async for frame in frames(self._client, "events", cursor):
+            if frame is None:
+                yield Page((), None)  # the link is alive
+                continue
+            _, data, event_id = frame
+            try:
+                notification = self._parse(json.loads(data)["data"])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise BadResponse(f"malformed stream event: {exc}") from exc
+            yield Page((notification,), event_id)
 
     async def reply(
         self, notification_id: str, *, action: str | None, content: str, idempotency_key: str

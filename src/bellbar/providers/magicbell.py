@@ -18,22 +18,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-from httpx_sse import SSEError, aconnect_sse
-
 from bellbar.core.model import Capabilities, Notification
 from bellbar.core.timefmt import from_unix
-from bellbar.providers.base import (
-    BadResponse,
-    NetworkError,
-    OptionalOperations,
-    Page,
-    StreamUnsupported,
-)
-from bellbar.providers.http import make_client, raise_for_status, read_capped, request, request_json
+from bellbar.providers.base import BadResponse, OptionalOperations, Page
+from bellbar.providers.http import make_client, request, request_json
+from bellbar.providers.sse import frames
 
 SNAPSHOT_SIZE = 50
-STREAM_READ_TIMEOUT = 45.0
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Events that change many notifications at once: refetch the snapshot.
 BULK_EVENTS = ("notifications/read/all", "notifications/seen/all")
@@ -107,28 +98,11 @@ class MagicBellUser(OptionalOperations):
         )
 
     async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
-        headers = {"Last-Event-ID": cursor} if cursor else {}
-        timeout = httpx.Timeout(10.0, read=STREAM_READ_TIMEOUT)
-        try:
-            async with aconnect_sse(
-                self._client, "GET", "events", headers=headers, timeout=timeout
-            ) as source:
-                response = source.response
-                if response.status_code in (404, 405):
-                    raise StreamUnsupported("MagicBell offers no event stream here")
-                if response.status_code >= 300:
-                    raise_for_status(response, await read_capped(response, 64 * 1024))
-                async for event in source.aiter_sse():
-                    if event.event == "ping" or not event.data:
-                        yield Page((), None)  # the link is alive
-                        continue
-                    yield await self._page_for(event.event, event.data, event.id or None)
-        except SSEError as exc:
-            raise BadResponse(f"the event stream is not an event stream: {exc}") from exc
-        except httpx.TimeoutException as exc:
-            raise NetworkError("the event stream went silent") from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(f"the event stream dropped: {type(exc).__name__}") from exc
+        async for frame in frames(self._client, "events", cursor):
+            if frame is None:
+                yield Page((), None)  # the link is alive
+            else:
+                yield await self._page_for(*frame)
 
     async def _page_for(self, name: str, raw: str, cursor: str | None) -> Page:
         """What one `{name, data: {id?, notification?}}` frame means for the cache."""
