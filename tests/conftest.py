@@ -24,6 +24,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
             "10000",
             "--magicbell-writes",
             "10000",
+            "--belltastic-rate",
+            "10000",
         ),
     ).start()
     yield process

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--magicbell-writes", type=int, default=60, help="MagicBell writes per API key per minute"
     )
+    serve.add_argument(
+        "--belltastic-rate", type=int, default=60, help="Belltastic requests per token per minute"
+    )
     admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
     admin.add_argument("--db", type=Path, required=True)
     kinds = admin.add_subparsers(dest="kind", required=True)
@@ -67,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     project_create = project.add_parser("create")
     project_create.add_argument("name")
     project_create.add_argument("--hmac-required", action="store_true")
+    belltastic = kinds.add_parser("belltastic").add_subparsers(dest="noun", required=True)
+    bt_project = belltastic.add_parser("project").add_subparsers(dest="verb", required=True)
+    bt_project.add_parser("create").add_argument("name")
 
     send = commands.add_parser("send", help="push a message as a bot (for scripts)")
     send.add_argument("--url", required=True, help="hub URL, or a BotBell API base ending in /v1")
@@ -140,6 +146,7 @@ def _hub(args: argparse.Namespace) -> int:
             allow_private_webhooks=args.allow_private_webhooks,
             magicbell_reads_per_minute=args.magicbell_reads,
             magicbell_writes_per_minute=args.magicbell_writes,
+            belltastic_requests_per_minute=args.belltastic_rate,
         )
         try:
             asyncio.run(serve(args.db, args.host, args.port, settings))
@@ -151,6 +158,8 @@ def _hub(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.kind == "user":
         return _emit(admin.create_user(args.db, args.name))
+    if args.kind == "belltastic":
+        return _emit(admin.create_belltastic_project(args.db, args.name))
     if args.kind == "magicbell":
         return _emit(
             admin.create_magicbell_project(args.db, args.name, hmac_required=args.hmac_required)

@@ -117,6 +117,9 @@ class HubProcess:
             self.db_path, "Test project", hmac_required=hmac_required
         )
 
+    def create_belltastic_project(self) -> dict[str, Any]:
+        return admin.create_belltastic_project(self.db_path, "Test project")
+
     async def push_async(self, bot: HubBot, **body: Any) -> str:
         """Push from inside a running event loop; returns the message id."""
         async with httpx.AsyncClient() as client:

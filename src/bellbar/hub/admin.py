@@ -46,3 +46,11 @@ def create_magicbell_project(db_path: Path, name: str, *, hmac_required: bool) -
         return store.magicbell.create_project(name, hmac_required=hmac_required)
     finally:
         store.close()
+
+
+def create_belltastic_project(db_path: Path, name: str) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return store.belltastic.create_project(name)
+    finally:
+        store.close()

@@ -14,6 +14,8 @@ from starlette.routing import Mount, Route
 
 from bellbar import __version__
 from bellbar.hub import envelope
+from bellbar.hub.belltastic import BelltasticRoutes
+from bellbar.hub.belltastic import not_found as belltastic_not_found
 from bellbar.hub.botbell import BotBellRoutes, not_found
 from bellbar.hub.botbell_app import BotBellAppRoutes
 from bellbar.hub.envelope import BotBellFailure
@@ -62,6 +64,11 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
         exception_handlers={404: magicbell_not_found, 405: magicbell_not_found},
     )
 
+    belltastic = Starlette(
+        routes=BelltasticRoutes(hub).routes(),
+        exception_handlers={404: belltastic_not_found, 405: belltastic_not_found},
+    )
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__})
 
@@ -70,6 +77,7 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
             Route("/health", health),
             Mount("/botbell/v1", app=botbell),
             Mount("/magicbell", app=magicbell),
+            Mount("/belltastic/api/v1", app=belltastic),
         ],
         lifespan=lifespan,
     )

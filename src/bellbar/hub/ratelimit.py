@@ -28,3 +28,9 @@ class RateLimiter:
             return max(1.0, math.ceil(start + self.window - now))
         self._windows[key] = (start, count + 1)
         return 0.0
+
+    def remaining(self, key: str, now: float | None = None) -> int:
+        """Hits left in the key's current window."""
+        now = time.monotonic() if now is None else now
+        start, count = self._windows.get(key, (now, 0))
+        return self.limit if now - start >= self.window else max(0, self.limit - count)

@@ -25,6 +25,7 @@ class HubSettings:
     heartbeat_seconds: float = 15.0
     magicbell_reads_per_minute: int = 100
     magicbell_writes_per_minute: int = 60
+    belltastic_requests_per_minute: int = 60
 
 
 @dataclass

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from bellbar.hub.belltastic_store import BelltasticStore
 from bellbar.hub.magicbell_store import MagicBellStore
 from bellbar.hub.tokens import new_id, new_token, token_hash, token_hint
 
@@ -118,6 +119,7 @@ class Store:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
         self.magicbell = MagicBellStore(self)
+        self.belltastic = BelltasticStore(self)
 
     @property
     def connection(self) -> sqlite3.Connection:
