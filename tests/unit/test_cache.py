@@ -145,3 +145,27 @@ def test_categories_filter_the_inbox(tmp_path: Path) -> None:
     assert cache.categories() == ["billing", "ops"]
     assert [n.id for n in cache.newest(0, 10, category="billing")] == ["1"]
     assert cache.count(category="ops") == 1
+
+
+def test_an_older_cache_layout_is_rebuilt_and_the_outbox_kept(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "c.db"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE notifications (account TEXT, id TEXT, title TEXT);"
+        "INSERT INTO notifications VALUES ('a', '1', 'old layout');"
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, "
+        "kind TEXT NOT NULL, target TEXT NOT NULL, payload TEXT NOT NULL, "
+        "idempotency_key TEXT NOT NULL UNIQUE, attempts INTEGER NOT NULL DEFAULT 0, "
+        "not_before REAL NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO outbox (account, kind, target, payload, idempotency_key) "
+        "VALUES ('a', 'read', '1', '{}', 'k1');"
+    )
+    old.commit()
+    old.close()
+    cache = Cache(path)
+    assert cache.count() == 0
+    assert [i.idempotency_key for i in cache.pending("a")] == ["k1"]
+    cache.apply_page("a", page(note("2", icon_url="https://cdn.example/i.png")))
+    assert cache.get("a", "2") == note("2", icon_url="https://cdn.example/i.png")

@@ -16,7 +16,10 @@ from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 
-DEFAULT_URLS = {"magicbell": "https://api.magicbell.com"}
+DEFAULT_URLS = {
+    "magicbell": "https://api.magicbell.com",
+    "belltastic": "https://belltastic.com/api/v1",
+}
 SECRET_KINDS = ("hmac", "api_secret")
 
 
@@ -44,6 +47,9 @@ def build_account(
         clean.setdefault("secret_kind", "hmac")
         if clean["secret_kind"] not in SECRET_KINDS:
             raise ConfigError("the secret is either the user HMAC or the API secret")
+    elif provider == "belltastic":
+        if not clean.get("project_id") or not clean.get("user_id"):
+            raise ConfigError("a Belltastic account needs the project id and the user id")
     elif provider != "botbell":
         raise ConfigError(f"unknown provider {provider!r}")
     return Account(

@@ -26,6 +26,7 @@ from bellbar.core.model import Action, ActionKind, Notification, Reply
 from bellbar.core.timefmt import from_unix, utc_now
 from bellbar.providers.base import Page
 
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS notifications (
     account TEXT NOT NULL,
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS notifications (
     reply_action TEXT,
     category TEXT NOT NULL DEFAULT '',
     body_is_html INTEGER NOT NULL DEFAULT 0,
+    icon_url TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (account, id)
 );
 CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (sent_at DESC, id);
@@ -74,7 +76,7 @@ CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, id);
 _COLUMNS = (
     "n.account, n.id, n.sent_at, n.title, n.body, n.sender, n.url, n.actions, "
     "n.actions_description, n.seen_at, n.read_at, n.reply_content, n.reply_action, "
-    "n.category, n.body_is_html, "
+    "n.category, n.body_is_html, n.icon_url, "
     "(SELECT o.payload FROM outbox o WHERE o.account = n.account AND o.target = n.id "
     " AND o.kind = 'reply' ORDER BY o.id LIMIT 1)"
 )
@@ -83,12 +85,13 @@ _COLUMNS = (
 _ACCOUNT_WIDE = frozenset({"seen", "read_all"})
 
 _UPSERT = """
-    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     ON CONFLICT (account, id) DO UPDATE SET
         title = excluded.title, body = excluded.body, sender = excluded.sender,
         url = excluded.url, actions = excluded.actions,
         actions_description = excluded.actions_description,
         category = excluded.category, body_is_html = excluded.body_is_html,
+        icon_url = excluded.icon_url,
         reply_content = COALESCE(excluded.reply_content, notifications.reply_content),
         reply_action = COALESCE(excluded.reply_action, notifications.reply_action),
 """
@@ -121,7 +124,24 @@ class Cache:
         self._db = sqlite3.connect(str(path), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """An older layout of the cached notifications is dropped and refetched
+        from the servers (they hold the truth); the outbox, which holds the
+        user's unsent actions, is kept."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION or (version == 0 and self._has_table("notifications")):
+            for table in ("notifications", "cursors", "beyond"):
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
         self._db.executescript(SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _has_table(self, name: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        )
+        return row.fetchone() is not None
 
     def close(self) -> None:
         self._db.close()
@@ -396,12 +416,14 @@ def _row(account: str, item: Notification) -> tuple[Any, ...]:
         item.reply.action if item.reply else None,
         item.category,
         int(item.body_is_html),
+        item.icon_url,
     )
 
 
 def _notification(row: tuple[Any, ...]) -> Notification:
     (account, nid, sent_at, title, body, sender, url, actions, description, seen_at,
-     read_at, reply_content, reply_action, category, body_is_html, pending) = row  # fmt: skip
+     read_at, reply_content, reply_action, category, body_is_html, icon_url,
+     pending) = row  # fmt: skip
     reply = None
     if reply_content is not None:
         reply = Reply(content=reply_content, action=reply_action)
@@ -426,4 +448,5 @@ def _notification(row: tuple[Any, ...]) -> Notification:
         reply=reply,
         category=category,
         body_is_html=bool(body_is_html),
+        icon_url=icon_url,
     )

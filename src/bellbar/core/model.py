@@ -67,6 +67,7 @@ class Notification:
     reply: Reply | None = None
     category: str = ""
     body_is_html: bool = False
+    icon_url: str = ""
 
     @property
     def is_seen(self) -> bool:

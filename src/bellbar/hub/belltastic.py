@@ -168,6 +168,12 @@ class BelltasticRoutes:
             self.bt.page, request.path_params["project"], user_id, cursor, per_page
         )
         path = str(request.url.replace(query=""))
+        headers = {}
+        if user_id is not None:
+            cursor_now = await self.hub.db(
+                self.bt.last_event, request.path_params["project"], user_id
+            )
+            headers["X-Bellbar-Event-Cursor"] = str(cursor_now)
 
         def link(seq: int | None, forward: bool) -> str | None:
             if seq is None:
@@ -181,7 +187,8 @@ class BelltasticRoutes:
                 "links": {"first": None, "last": None, "prev": link(prev_seq, False),
                           "next": link(next_seq, True)},
                 "meta": {"path": path, "per_page": per_page},
-            }
+            },
+            headers=headers,
         )  # fmt: skip
 
     async def show(self, request: Request) -> Response:

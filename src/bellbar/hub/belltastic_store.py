@@ -304,6 +304,13 @@ class BelltasticStore:
             events.append({"seq": row["seq"], "name": row["name"], "data": data})
         return events
 
+    def last_event(self, project_id: int, user_id: str) -> int:
+        row = self._db.execute(
+            "SELECT MAX(seq) FROM bt_events WHERE project_id = ? AND user_id = ?",
+            (project_id, user_id),
+        ).fetchone()
+        return int(row[0] or 0)
+
     # ---- helpers -------------------------------------------------------------
 
     @staticmethod

@@ -31,4 +31,15 @@ def make_provider(account: Account, token: str) -> Provider:
             account_id=account.id,
             sender=account.name,
         )
+    if account.provider == "belltastic":
+        from bellbar.providers.belltastic import BelltasticUser
+
+        return BelltasticUser(
+            account.url,
+            project_id=account.options.get("project_id", ""),
+            user_id=account.options.get("user_id", ""),
+            token=token,
+            account_id=account.id,
+            sender=account.name,
+        )
     raise ValueError(f"unknown provider {account.provider!r}")

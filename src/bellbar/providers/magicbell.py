@@ -12,23 +12,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from bellbar.core.model import Capabilities, Notification
 from bellbar.core.timefmt import from_unix
 from bellbar.providers.base import BadResponse, OptionalOperations, Page
+from bellbar.providers.events import page_for_event
 from bellbar.providers.http import make_client, request, request_json
 from bellbar.providers.sse import frames
 
 SNAPSHOT_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Events that change many notifications at once: refetch the snapshot.
-BULK_EVENTS = ("notifications/read/all", "notifications/seen/all")
-LEAVING_EVENTS = ("notifications/delete", "notifications/archived")
 
 
 def user_hmac(api_secret: str, identity: str) -> str:
@@ -102,26 +98,7 @@ class MagicBellUser(OptionalOperations):
             if frame is None:
                 yield Page((), None)  # the link is alive
             else:
-                yield await self._page_for(*frame)
-
-    async def _page_for(self, name: str, raw: str, cursor: str | None) -> Page:
-        """What one `{name, data: {id?, notification?}}` frame means for the cache."""
-        try:
-            data = json.loads(raw)["data"]
-            if not isinstance(data, dict):
-                raise TypeError("data must be an object")
-            if name in BULK_EVENTS:
-                return replace(await self.changes(None), cursor=cursor)
-            notification_id = data.get("id")
-            if notification_id is not None and not isinstance(notification_id, str):
-                raise TypeError("id must be a string")
-            if name in LEAVING_EVENTS or (notification_id and "notification" not in data):
-                return Page((), cursor, removed=(notification_id,) if notification_id else ())
-            if "notification" in data:
-                return Page((self._parse(data["notification"]),), cursor)
-            return Page((), cursor)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BadResponse(f"malformed stream event: {exc}") from exc
+                yield await page_for_event(*frame, self._parse, lambda: self.changes(None))
 
     async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None:
         await self._post(f"notifications/{notification_id}/read", idempotency_key)
