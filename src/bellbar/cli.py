@@ -86,12 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     accounts = commands.add_parser("accounts", help="manage accounts")
     verbs = accounts.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser("add", help="add an account; its secret is read from stdin")
-    add.add_argument("provider", choices=["botbell", "magicbell"])
+    add.add_argument("provider", choices=["botbell", "magicbell", "belltastic"])
     add.add_argument("--name", required=True)
-    add.add_argument("--url", default="", help="server URL (MagicBell: its cloud by default)")
+    add.add_argument(
+        "--url", default="", help="server URL (MagicBell, Belltastic: their cloud by default)"
+    )
     add.add_argument("--api-key", help="MagicBell: the project's API key")
     add.add_argument("--external-id", help="MagicBell: the user's external id")
     add.add_argument("--email", help="MagicBell: the user's email")
+    add.add_argument("--project-id", help="Belltastic: the project id")
+    add.add_argument("--user-id", help="Belltastic: your user id in that project")
     add.add_argument(
         "--secret-kind",
         choices=["hmac", "api-secret"],
@@ -258,6 +262,8 @@ def _accounts(args: argparse.Namespace) -> int:
         "api_key": args.api_key or "",
         "external_id": args.external_id or "",
         "email": args.email or "",
+        "project_id": args.project_id or "",
+        "user_id": args.user_id or "",
         "secret_kind": args.secret_kind.replace("-", "_") if args.provider == "magicbell" else "",
     }
     existing = load_config(paths.config_file).account_named(args.name)

@@ -21,6 +21,12 @@ DEFAULT_URLS = {
     "belltastic": "https://belltastic.com/api/v1",
 }
 SECRET_KINDS = ("hmac", "api_secret")
+# The settings each provider keeps (besides name, URL and the secret).
+OPTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "botbell": (),
+    "magicbell": ("api_key", "external_id", "email", "secret_kind"),
+    "belltastic": ("project_id", "user_id"),
+}
 
 
 def build_account(
@@ -38,7 +44,10 @@ def build_account(
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{url or 'the URL'} is not an http(s) URL")
-    clean = {k: v.strip() for k, v in options.items() if v and v.strip()}
+    if provider not in OPTION_FIELDS:
+        raise ConfigError(f"unknown provider {provider!r}")
+    wanted = OPTION_FIELDS[provider]
+    clean = {k: v.strip() for k, v in options.items() if k in wanted and v and v.strip()}
     if provider == "magicbell":
         if not clean.get("api_key"):
             raise ConfigError("a MagicBell account needs the project's API key")
@@ -47,11 +56,8 @@ def build_account(
         clean.setdefault("secret_kind", "hmac")
         if clean["secret_kind"] not in SECRET_KINDS:
             raise ConfigError("the secret is either the user HMAC or the API secret")
-    elif provider == "belltastic":
-        if not clean.get("project_id") or not clean.get("user_id"):
-            raise ConfigError("a Belltastic account needs the project id and the user id")
-    elif provider != "botbell":
-        raise ConfigError(f"unknown provider {provider!r}")
+    if provider == "belltastic" and not (clean.get("project_id") and clean.get("user_id")):
+        raise ConfigError("a Belltastic account needs the project id and the user id")
     return Account(
         id=account_id or uuid.uuid4().hex, name=name, provider=provider, url=url, options=clean
     )

@@ -22,16 +22,23 @@ from PySide6.QtWidgets import (
 )
 
 from bellbar.core.account_check import check_account
-from bellbar.core.accounts import build_account, save_account
+from bellbar.core.accounts import OPTION_FIELDS, build_account, save_account
 from bellbar.core.errors import BellbarError
 from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 
-PROVIDERS = (("botbell", "Bellbar hub (BotBell)"), ("magicbell", "MagicBell"))
-URL_HINTS = {"botbell": "http://127.0.0.1:8025", "magicbell": "https://api.magicbell.com"}
-SECRET_LABELS = {"botbell": "User token", "magicbell": "Secret"}
-MAGICBELL_ONLY = ("api_key", "external_id", "email", "secret_kind")
+PROVIDERS = (
+    ("botbell", "Bellbar hub (BotBell)"),
+    ("magicbell", "MagicBell"),
+    ("belltastic", "Belltastic"),
+)
+URL_HINTS = {
+    "botbell": "http://127.0.0.1:8025",
+    "magicbell": "https://api.magicbell.com",
+    "belltastic": "https://belltastic.com/api/v1",
+}
+SECRET_LABELS = {"botbell": "User token", "magicbell": "Secret", "belltastic": "API token"}
 
 
 class AccountDialog(QDialog):
@@ -52,6 +59,8 @@ class AccountDialog(QDialog):
         self.api_key = QLineEdit()
         self.external_id = QLineEdit()
         self.email = QLineEdit()
+        self.project_id = QLineEdit()
+        self.user_id = QLineEdit()
         self.secret_kind = QComboBox()
         self.secret_kind.addItem(self.tr("User HMAC"), "hmac")
         self.secret_kind.addItem(self.tr("API secret (the HMAC is computed here)"), "api_secret")
@@ -65,6 +74,8 @@ class AccountDialog(QDialog):
         self.form.addRow(self.tr("User external id"), self.external_id)
         self.form.addRow(self.tr("or user email"), self.email)
         self.form.addRow(self.tr("Secret is"), self.secret_kind)
+        self.form.addRow(self.tr("Project id"), self.project_id)
+        self.form.addRow(self.tr("User id"), self.user_id)
         self.secret_label = QLabel()
         self.form.addRow(self.secret_label, self.secret)
         self.outcome = QLabel()
@@ -91,8 +102,9 @@ class AccountDialog(QDialog):
 
     def _on_provider(self) -> None:
         key = self.provider_key
-        for field in MAGICBELL_ONLY:
-            self.form.setRowVisible(getattr(self, field), key == "magicbell")
+        for provider_fields in OPTION_FIELDS.values():
+            for field in provider_fields:
+                self.form.setRowVisible(getattr(self, field), field in OPTION_FIELDS[key])
         self.url.setPlaceholderText(URL_HINTS[key])
         self.secret_label.setText(self.tr(SECRET_LABELS[key]))
         self.outcome.clear()
@@ -100,13 +112,11 @@ class AccountDialog(QDialog):
     def account(self) -> Account:
         """The account the form describes; `ConfigError` if it is incomplete."""
         options = {}
-        if self.provider_key == "magicbell":
-            options = {
-                "api_key": self.api_key.text(),
-                "external_id": self.external_id.text(),
-                "email": self.email.text(),
-                "secret_kind": str(self.secret_kind.currentData()),
-            }
+        for field in OPTION_FIELDS[self.provider_key]:
+            widget = getattr(self, field)
+            options[field] = (
+                str(widget.currentData()) if isinstance(widget, QComboBox) else widget.text()
+            )
         return build_account(self.provider_key, self.name.text(), self.url.text(), options)
 
     def _start_check(self) -> None:
