@@ -17,6 +17,7 @@ from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, SyncState
 from bellbar.core.secrets import MemorySecrets
 from bellbar.ui.app import TrayApp
+from bellbar.ui.icon_loader import IconLoader
 from tests.helpers.hub import HubProcess, HubUser
 from tests.helpers.qt import until
 
@@ -37,14 +38,20 @@ class TrayHarness:
     """A TrayApp over a fresh cache, with one account on the test hub."""
 
     def __init__(
-        self, tmp_path: Path, url: str, token: str, account: Account | None = None
+        self,
+        tmp_path: Path,
+        url: str,
+        token: str,
+        account: Account | None = None,
+        icons: IconLoader | None = None,
     ) -> None:
         self.cache = Cache(tmp_path / "cache.sqlite3")
         self.secrets = MemorySecrets()
         self.account = account or Account(id="acc", name="Test hub", provider="botbell", url=url)
         self.secrets.set(self.account.id, token)
         self.inbox = Inbox(self.cache, self.secrets, poll_seconds=1)
-        self.app = TrayApp(self.inbox, Preferences(popup_seconds=30))
+        self.icons = icons
+        self.app = TrayApp(self.inbox, Preferences(popup_seconds=30), icons=icons)
 
     def start(self) -> None:
         self.app.start()
@@ -67,6 +74,8 @@ class TrayHarness:
         self.app.popups.close_all()
         self.app.window.hide()
         await self.inbox.stop()
+        if self.icons is not None:
+            await self.icons.aclose()
         self.cache.close()
 
 
@@ -74,8 +83,10 @@ class TrayHarness:
 def harness_for(tmp_path: Path):  # type: ignore[no-untyped-def]
     made: list[TrayHarness] = []
 
-    def make(url: str, token: str, account: Account | None = None) -> TrayHarness:
-        harness = TrayHarness(tmp_path, url, token, account)
+    def make(
+        url: str, token: str, account: Account | None = None, icons: IconLoader | None = None
+    ) -> TrayHarness:
+        harness = TrayHarness(tmp_path, url, token, account, icons)
         made.append(harness)
         return harness
 

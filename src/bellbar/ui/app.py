@@ -22,12 +22,14 @@ from bellbar import __version__
 from bellbar.core.cache import Cache
 from bellbar.core.config import Config, Preferences, load_config, save_config
 from bellbar.core.errors import BellbarError
+from bellbar.core.icons import IconCache
 from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
 from bellbar.ui.accounts import AccountDialog
+from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
@@ -49,6 +51,7 @@ class TrayApp(QObject):
         notice: str = "",
         on_quit: Callable[[], None] | None = None,
         account_store: tuple[AppPaths, SecretStore] | None = None,
+        icons: IconLoader | None = None,
     ) -> None:
         super().__init__()
         self.inbox = inbox
@@ -59,8 +62,8 @@ class TrayApp(QObject):
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
         self._on_quit = on_quit or QApplication.quit
         self.model = InboxModel(inbox.cache)
-        self.window = InboxWindow(self.model, inbox.capabilities)
-        self.popups = PopupStack(preferences.popup_seconds)
+        self.window = InboxWindow(self.model, inbox.capabilities, icons)
+        self.popups = PopupStack(preferences.popup_seconds, icons)
         self.tray = TrayIcon(do_not_disturb=self.do_not_disturb)
 
         self.tray.open_inbox.connect(self.window.present)
@@ -208,6 +211,8 @@ def run_tray(
     inbox = Inbox(cache, secrets)
     inbox.badge_counts_unread = config.preferences.badge_counts == "unread"
 
+    icons = IconLoader(IconCache(paths.cache_dir / "icons"))
+
     async def main() -> None:
         done = asyncio.Event()
         tray_app = TrayApp(
@@ -216,6 +221,7 @@ def run_tray(
             notice=notice,
             on_quit=done.set,
             account_store=None if throwaway else (paths, secrets),
+            icons=icons,
         )
         instance = InstanceServer(name)
         instance.show_requested.connect(tray_app.window.present)
@@ -237,6 +243,7 @@ def run_tray(
         quit_signals.close()
         tray_app.tray.hide()
         await inbox.stop()
+        await icons.aclose()
         cache.close()
 
     loop = qasync.QEventLoop(app)

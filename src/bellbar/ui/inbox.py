@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from bellbar.core.model import Action, ActionKind, Capabilities, Notification
 from bellbar.core.text import display_text, is_safe_link
+from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox_delegate import InboxDelegate
 from bellbar.ui.inbox_model import InboxModel, NotificationRole
 from bellbar.ui.widgets import open_link
@@ -56,6 +57,7 @@ class InboxWindow(QWidget):
         self,
         model: InboxModel,
         capabilities: Callable[[str], Capabilities] = lambda account_id: Capabilities(),
+        icons: IconLoader | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Bellbar inbox"))
@@ -94,7 +96,9 @@ class InboxWindow(QWidget):
 
         self.view = QListView()
         self.view.setModel(model)
-        self.delegate = InboxDelegate(self.view)
+        self.delegate = InboxDelegate(self.view, icons)
+        if icons is not None:
+            icons.loaded.connect(self.view.viewport().update)
         self.view.setItemDelegate(self.delegate)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -17,12 +26,14 @@ from bellbar.core.html import body_text
 from bellbar.core.model import Action, Notification
 from bellbar.core.text import display_text
 from bellbar.core.timefmt import relative_time
+from bellbar.ui.icon_loader import ICON_SIZE, IconLoader
 from bellbar.ui.inbox_model import NotificationRole
 
 PAD = 10
 DOT = 8
 CHIP_H = 24
 CHIP_GAP = 6
+ICON = ICON_SIZE
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -39,7 +50,7 @@ class RowLayout:
     @classmethod
     def compute(cls, rect: QRect, item: Notification, font: QFont) -> RowLayout:
         line = QFontMetrics(font).height()
-        left = rect.left() + PAD + DOT + PAD
+        left = rect.left() + PAD + DOT + PAD + (ICON + PAD if item.icon_url else 0)
         width = rect.right() - PAD - left
         top = rect.top() + PAD
         header = QRect(left, top, width, line)
@@ -60,7 +71,7 @@ class RowLayout:
     @staticmethod
     def height(item: Notification, font: QFont, row_width: int) -> int:
         line = QFontMetrics(font).height()
-        width = row_width - 3 * PAD - DOT
+        width = row_width - 3 * PAD - DOT - (ICON + PAD if item.icon_url else 0)
         footer = CHIP_H + 6 if item.awaits_answer or item.reply else 0
         return PAD + line * (2 + body_lines(item, font, width)) + 4 + footer + PAD
 
@@ -81,6 +92,10 @@ class InboxDelegate(QStyledItemDelegate):
     """
 
     action_clicked = Signal(object, object)
+
+    def __init__(self, parent: QObject | None = None, icons: IconLoader | None = None) -> None:
+        super().__init__(parent)
+        self._icons = icons
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         item: Notification = index.data(NotificationRole)
@@ -106,6 +121,9 @@ class InboxDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlphaF(0.65)
         layout = RowLayout.compute(option.rect, item, option.font)
+        icon = self._icons.pixmap(item.icon_url) if self._icons and item.icon_url else None
+        if icon is not None:
+            painter.drawPixmap(option.rect.left() + 2 * PAD + DOT, layout.header.top(), icon)
         if not item.is_read:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.highlight() if not selected else palette.highlightedText())

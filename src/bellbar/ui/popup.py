@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from bellbar.core.model import Action, ActionKind, Notification
 from bellbar.core.text import display_text, is_safe_link
+from bellbar.ui.icon_loader import ICON_SIZE, IconLoader
 from bellbar.ui.widgets import open_link, plain_label, rich_label
 
 WIDTH = 360
@@ -45,9 +46,15 @@ class Popup(QFrame):
     closed = Signal(object)
     resized = Signal()
 
-    def __init__(self, notification: Notification, seconds: int) -> None:
+    def __init__(
+        self, notification: Notification, seconds: int, icons: IconLoader | None = None
+    ) -> None:
         super().__init__(None)
         self.notification = notification
+        self._icons = icons
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(ICON_SIZE, ICON_SIZE)
+        self.icon.setVisible(False)
         self._sending = False
         self.setObjectName("bellbarPopup")
         self.setWindowFlags(
@@ -73,6 +80,10 @@ class Popup(QFrame):
         layout.setContentsMargins(14, 10, 10, 12)
         layout.setSpacing(4)
         header = QHBoxLayout()
+        if n.icon_url and self._icons is not None:
+            header.addWidget(self.icon)
+            self._icons.loaded.connect(self._show_icon)
+            self._show_icon(n.icon_url)
         header.addWidget(plain_label(n.sender or n.account, 80, muted=True), 1)
         close = QPushButton("✕", self)
         close.setFlat(True)
@@ -113,6 +124,13 @@ class Popup(QFrame):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setVisible(False)
         layout.addWidget(self.status)
+
+    def _show_icon(self, url: str) -> None:
+        if self._icons is not None and url == self.notification.icon_url:
+            pixmap = self._icons.pixmap(url)
+            if pixmap is not None:
+                self.icon.setPixmap(pixmap)
+                self.icon.setVisible(True)
 
     # ---- behaviour ------------------------------------------------------
 
@@ -206,15 +224,18 @@ class PopupStack(QObject):
     reply_requested = Signal(object, object, str)
     clicked = Signal(object)
 
-    def __init__(self, seconds: int = 6, parent: QObject | None = None) -> None:
+    def __init__(
+        self, seconds: int = 6, icons: IconLoader | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.seconds = seconds
+        self.icons = icons
         self.popups: list[Popup] = []
 
     def show_notification(self, n: Notification) -> Popup:
         while len(self.popups) >= MAX_VISIBLE:
             self.popups[0].close()
-        popup = Popup(n, self.seconds)
+        popup = Popup(n, self.seconds, self.icons)
         popup.reply_requested.connect(self.reply_requested)
         popup.clicked.connect(self.clicked)
         popup.closed.connect(self._on_closed)
