@@ -53,6 +53,7 @@ class Popup(QFrame):
         self.notification = notification
         self._icons = icons
         self.icon = QLabel(self)
+        self.icon.setTextFormat(Qt.TextFormat.PlainText)  # it only ever holds a pixmap
         self.icon.setFixedSize(ICON_SIZE, ICON_SIZE)
         self.icon.setVisible(False)
         self._sending = False
