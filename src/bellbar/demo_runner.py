@@ -22,7 +22,7 @@ from bellbar.core.logs import register_secret, setup_logging
 from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import KeyringSecrets, MemorySecrets, SecretStore
-from bellbar.hub.demo import MAGICBELL_USER, run_demo_bot, seed
+from bellbar.hub.demo import BELLTASTIC_USER, MAGICBELL_USER, run_demo_bot, seed
 
 log = logging.getLogger(__name__)
 HUB_START_TIMEOUT = 20.0
@@ -91,6 +91,7 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
     register_secret(credentials.user_token)
     register_secret(credentials.deploy_bot_token)
     register_secret(credentials.magicbell_api_secret)
+    register_secret(credentials.belltastic_project_token)
     hub, url = start_hub(db_path, port)
     log.info("demo hub at %s", url)
     try:
@@ -108,8 +109,19 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
                     "secret_kind": "api_secret",
                 },
             ),
+            Account(
+                id="demo-belltastic",
+                name="Shop (Belltastic)",
+                provider="belltastic",
+                url=f"{url}/belltastic/api/v1",
+                options={
+                    "project_id": str(credentials.belltastic_project_id),
+                    "user_id": BELLTASTIC_USER,
+                },
+            ),
         )
         secrets.set("demo", credentials.user_token)
+        secrets.set("demo-belltastic", credentials.belltastic_project_token)
         secrets.set("demo-magicbell", credentials.magicbell_api_secret)
         return run_tray(
             paths,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -69,12 +70,18 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
         exception_handlers={404: belltastic_not_found, 405: belltastic_not_found},
     )
 
+    async def demo_icon(request: Request) -> Response:
+        """The demo's Belltastic icon, so the demo needs no internet."""
+        data = resources.files("bellbar.assets").joinpath("demo-shop.png").read_bytes()
+        return Response(data, media_type="image/png", headers={"Cache-Control": "max-age=86400"})
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "version": __version__})
 
     app = Starlette(
         routes=[
             Route("/health", health),
+            Route("/demo/shop.png", demo_icon),
             Mount("/botbell/v1", app=botbell),
             Mount("/magicbell", app=magicbell),
             Mount("/belltastic/api/v1", app=belltastic),

@@ -57,12 +57,27 @@ LIVE_MAGICBELL = {
 }
 
 
+BELLTASTIC_USER = "demo"
+_BELLTASTIC_HISTORY = (
+    # (minutes ago, category, title, body)
+    (90, "orders", "Order #1039 delivered", "Signed for by A. Ng at 10:42."),
+)
+LIVE_BELLTASTIC = {
+    "title": "Order #1042 shipped",
+    "body": "Parcel 42 left the warehouse; it arrives tomorrow.",
+    "category": "orders",
+    "action_url": "https://example.com/orders/1042",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DemoCredentials:
     user_token: str
     deploy_bot_token: str
     magicbell_api_key: str
     magicbell_api_secret: str
+    belltastic_project_id: int
+    belltastic_project_token: str
 
 
 def seed(db_path: Path) -> DemoCredentials:
@@ -91,8 +106,20 @@ def seed(db_path: Path) -> DemoCredentials:
             )
             if read:
                 store.magicbell.mark_all(mb_user, "read_at", {"category": category})
+        shop = store.belltastic.create_project("Shop")
+        store.belltastic.upsert_user(shop["project_id"], BELLTASTIC_USER, {"name": "Demo user"})
+        for minutes, category, title, body in _BELLTASTIC_HISTORY:
+            fields = {"title": title, "body": body, "category": category}
+            store.belltastic.create(
+                shop["project_id"], BELLTASTIC_USER, fields, at=now - minutes * 60
+            )
         return DemoCredentials(
-            user["user_token"], deploy_token, project["api_key"], project["api_secret"]
+            user["user_token"],
+            deploy_token,
+            project["api_key"],
+            project["api_secret"],
+            shop["project_id"],
+            shop["project_token"],
         )
     finally:
         store.close()
@@ -114,8 +141,8 @@ def follow_up(reply: dict[str, Any]) -> dict[str, Any]:
 async def run_demo_bot(
     base_url: str, credentials: DemoCredentials, *, first_delay: float = 2.0
 ) -> None:
-    """Ask the deploy question, send a MagicBell invoice notice, then answer
-    every reply; runs until cancelled."""
+    """Ask the deploy question, send a MagicBell invoice notice and a
+    Belltastic shipping notice, then answer every reply; runs until cancelled."""
     api = f"{base_url.rstrip('/')}/botbell/v1"
     bot_token = credentials.deploy_bot_token
     async with httpx.AsyncClient(timeout=10) as client:
@@ -123,6 +150,8 @@ async def run_demo_bot(
         await _push(client, api, bot_token, QUESTION)
         await asyncio.sleep(first_delay)
         await _notify_magicbell(client, base_url, credentials)
+        await asyncio.sleep(first_delay)
+        await _notify_belltastic(client, base_url, credentials)
         while True:
             await asyncio.sleep(1.0)
             try:
@@ -152,6 +181,20 @@ async def _notify_magicbell(
         answer.raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("demo: MagicBell notification failed (%s)", type(exc).__name__)
+
+
+async def _notify_belltastic(
+    client: httpx.AsyncClient, base_url: str, credentials: DemoCredentials
+) -> None:
+    project = credentials.belltastic_project_id
+    url = f"{base_url}/belltastic/api/v1/project/{project}/user/{BELLTASTIC_USER}/notifications"
+    body = {**LIVE_BELLTASTIC, "icon": f"{base_url}/demo/shop.png"}
+    headers = {"Authorization": f"Bearer {credentials.belltastic_project_token}"}
+    try:
+        answer = await client.post(url, json=body, headers=headers)
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("demo: Belltastic notification failed (%s)", type(exc).__name__)
 
 
 async def _push(client: httpx.AsyncClient, api: str, token: str, body: dict[str, Any]) -> None:

@@ -38,7 +38,8 @@ def rich_label(html: str, limit: int, *, parent: QWidget | None = None) -> QLabe
     label.setWordWrap(True)
     label.setOpenExternalLinks(False)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-    label.setText(sanitize_html(html, limit))
+    # Our own markup after sanitising: paragraphs without Qt's default margins.
+    label.setText(sanitize_html(html, limit).replace("<p>", '<p style="margin:0">'))
     label.linkActivated.connect(open_link)
     return label
 
