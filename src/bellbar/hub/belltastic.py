@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from bellbar.hub.belltastic_store import NOTIFICATION_FIELDS, USER_FIELDS
 from bellbar.hub.ratelimit import RateLimiter
+from bellbar.hub.requests import BodyTooLarge, read_body
 from bellbar.hub.sse import Event, event_stream, parse_cursor
 from bellbar.hub.state import HubState
 from bellbar.hub.tokens import token_hash
@@ -318,13 +319,10 @@ def _bearer(request: Request) -> str:
 
 async def _json(request: Request) -> dict[str, Any]:
     """The body as an object; the PHP client's `[]` (and no body) is empty."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise BelltasticFailure(413, "The request body is too large.")
-        chunks.append(chunk)
-    raw = b"".join(chunks).strip()
+    try:
+        raw = (await read_body(request, MAX_BODY)).strip()
+    except BodyTooLarge:
+        raise BelltasticFailure(413, "The request body is too large.") from None
     if not raw:
         return {}
     try:

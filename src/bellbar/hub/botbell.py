@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from bellbar.hub import envelope
 from bellbar.hub.botbell_validation import invalid, validate_push
 from bellbar.hub.envelope import BotBellFailure, ok
+from bellbar.hub.requests import BodyTooLarge, bounded_int, read_body
 from bellbar.hub.state import HubState
 from bellbar.hub.store import QuotaExceeded
 
@@ -39,16 +40,11 @@ def guarded(handler: Handler) -> Handler:
 
 
 async def json_body(request: Request, *, required: bool = True) -> Any:
-    """The request's JSON, read in chunks and refused past MAX_BODY bytes,
-    so a huge upload is never buffered whole."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise invalid("Request body too large")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    """The request's JSON, refused past MAX_BODY bytes without buffering it."""
+    try:
+        raw = await read_body(request, MAX_BODY)
+    except BodyTooLarge:
+        raise invalid("Request body too large") from None
     if not raw.strip():
         if required:
             raise invalid("Request body must be a JSON object")
@@ -268,16 +264,10 @@ def _base(request: Request) -> str:
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise invalid(f"{name} must be an integer") from None
-    if not low <= value <= high:
-        raise invalid(f"{name} must be between {low} and {high}")
-    return value
+        return bounded_int(request.query_params.get(name), default, low, high, name)
+    except ValueError as exc:
+        raise invalid(str(exc)) from None
 
 
 def _optional_str(body: dict[str, Any], name: str, limit: int) -> str | None:

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bellbar.hub.ratelimit import RateLimiter
+from bellbar.hub.requests import BodyTooLarge, bounded_int, read_body
 from bellbar.hub.sse import Event, event_stream, parse_cursor
 from bellbar.hub.state import HubState
 from bellbar.providers.magicbell import user_hmac
@@ -292,28 +293,21 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _json(request: Request) -> Any:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise MagicBellFailure(413, "invalid_request", "Request body too large")
-        chunks.append(chunk)
     try:
-        return json.loads(b"".join(chunks) or b"null")
+        raw = await read_body(request, MAX_BODY)
+    except BodyTooLarge:
+        raise MagicBellFailure(413, "invalid_request", "Request body too large") from None
+    try:
+        return json.loads(raw or b"null")
     except ValueError:
         raise MagicBellFailure(400, "invalid_request", "The body is not valid JSON") from None
 
 
 def _int(raw: str | None, default: int, low: int, high: int, name: str) -> int:
-    if raw is None or raw == "":
-        return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise invalid(f"{name} must be an integer") from None
-    if not low <= value <= high:
-        raise invalid(f"{name} must be between {low} and {high}")
-    return value
+        return bounded_int(raw, default, low, high, name)
+    except ValueError as exc:
+        raise invalid(str(exc)) from None
 
 
 def _filters(request: Request) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from bellbar.providers.base import BadResponse, OptionalOperations, Page, Reject
 from bellbar.providers.events import page_for_event
 from bellbar.providers.http import make_client, request, request_json
 from bellbar.providers.sse import frames
+from bellbar.providers.wire import text, timestamp
 
 PAGE_SIZE = 25
 SNAPSHOT_PAGES = 2
@@ -148,15 +149,15 @@ class BelltasticUser(OptionalOperations):
         return Notification(
             account=self._account,
             id=notification_id,
-            title=_text(raw.get("title")),
-            body=_text(raw.get("body")),
-            sent_at=_time(raw["created_at"]) or EPOCH,
+            title=text(raw.get("title")),
+            body=text(raw.get("body")),
+            sent_at=timestamp(raw["created_at"]) or EPOCH,
             sender=self._sender,
-            url=_text(raw.get("action_url")),
-            category=_text(raw.get("category")),
-            icon_url=_text(raw.get("icon")),
-            seen_at=_time(raw.get("seen_at")),
-            read_at=_time(raw.get("read_at")),
+            url=text(raw.get("action_url")),
+            category=text(raw.get("category")),
+            icon_url=text(raw.get("icon")),
+            seen_at=timestamp(raw.get("seen_at")),
+            read_at=timestamp(raw.get("read_at")),
         )
 
 
@@ -164,21 +165,3 @@ def _list(data: Any, key: str) -> list[Any]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise TypeError(f"{key} must be a list")
     return list(data[key])
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _time(value: Any) -> datetime | None:
-    """ISO 8601 (`2021-11-26T18:39:46+00:00`, Laravel's `…Z` too)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError("timestamps must be ISO 8601 strings")
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from bellbar.core.model import Action, ActionKind, Capabilities, Notification, Reply
-from bellbar.core.timefmt import from_unix
 from bellbar.providers.base import BadResponse, OptionalOperations, Page
 from bellbar.providers.http import make_client, request_json
 from bellbar.providers.sse import frames
+from bellbar.providers.wire import required_text, text, timestamp
 
 PAGE_SIZE = 100
 
@@ -113,19 +114,22 @@ class BotBellApp(OptionalOperations):
             if not isinstance(reply_raw, dict):
                 raise TypeError("reply must be an object")
             action = reply_raw.get("action")
-            reply = Reply(content=_text(reply_raw.get("content")), action=_text(action) or None)
+            reply = Reply(content=text(reply_raw.get("content")), action=text(action) or None)
+        sent_at = _unix(raw["timestamp"])
+        if sent_at is None:
+            raise TypeError("timestamp is required")
         return Notification(
             account=self._account,
-            id=_required_text(raw, "message_id"),
-            title=_text(raw.get("title")),
-            body=_text(raw.get("message")),
-            sent_at=from_unix(_number(raw["timestamp"])),
-            sender=_text(raw.get("bot_name")),
-            url=_text(raw.get("url")),
+            id=required_text(raw, "message_id"),
+            title=text(raw.get("title")),
+            body=text(raw.get("message")),
+            sent_at=sent_at,
+            sender=text(raw.get("bot_name")),
+            url=text(raw.get("url")),
             actions=actions,
-            actions_description=_text(raw.get("actions_description")),
-            seen_at=_optional_time(raw.get("seen_at")),
-            read_at=_optional_time(raw.get("read_at")),
+            actions_description=text(raw.get("actions_description")),
+            seen_at=_unix(raw.get("seen_at")),
+            read_at=_unix(raw.get("read_at")),
             reply=reply,
         )
 
@@ -141,35 +145,15 @@ def _parse_action(raw: Any) -> Action:
         raise TypeError("an action must be an object")
     kind = ActionKind.INPUT if raw.get("type") == "input" else ActionKind.BUTTON
     return Action(
-        key=_required_text(raw, "key"),
-        label=_required_text(raw, "label"),
+        key=required_text(raw, "key"),
+        label=required_text(raw, "label"),
         kind=kind,
-        placeholder=_text(raw.get("placeholder")),
+        placeholder=text(raw.get("placeholder")),
     )
 
 
-def _required_text(raw: dict[str, Any], key: str) -> str:
-    value = raw[key]
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{key} must be a non-empty string")
-    return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"expected a number, got {type(value).__name__}")
-    if not 0 <= value < 2**34:
-        raise ValueError("timestamp out of range")
-    return float(value)
-
-
-def _optional_time(value: Any) -> Any:
-    return None if value is None else from_unix(_number(value))
+def _unix(value: Any) -> datetime | None:
+    """The app side sends unix seconds (or null), never strings."""
+    if isinstance(value, str):
+        raise TypeError("expected unix seconds")
+    return timestamp(value)

@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bellbar.core.model import Capabilities, Notification
-from bellbar.core.timefmt import from_unix
 from bellbar.providers.base import BadResponse, OptionalOperations, Page
 from bellbar.providers.events import page_for_event
 from bellbar.providers.http import make_client, request, request_json
 from bellbar.providers.sse import frames
+from bellbar.providers.wire import count, text, timestamp
 
 SNAPSHOT_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -77,9 +77,9 @@ class MagicBellUser(OptionalOperations):
                 raise TypeError("notifications must be a list")
             items = tuple(self._parse(n) for n in raw)
             unseen, unread, total = (
-                _count(data["unseen_count"]),
-                _count(data["unread_count"]),
-                _count(data["total"]),
+                count(data["unseen_count"]),
+                count(data["unread_count"]),
+                count(data["total"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise BadResponse(f"malformed notification list: {exc}") from exc
@@ -135,43 +135,13 @@ class MagicBellUser(OptionalOperations):
         return Notification(
             account=self._account,
             id=notification_id,
-            title=_text(raw.get("title")),
-            body=_text(raw.get("content")),
+            title=text(raw.get("title")),
+            body=text(raw.get("content")),
             body_is_html=True,
-            sent_at=_time(raw["sent_at"]) or EPOCH,
+            sent_at=timestamp(raw["sent_at"]) or EPOCH,
             sender=self._sender,
-            url=_text(raw.get("action_url")),
-            category=_text(raw.get("category")),
-            seen_at=_time(raw.get("seen_at")),
-            read_at=_time(raw.get("read_at")),
+            url=text(raw.get("action_url")),
+            category=text(raw.get("category")),
+            seen_at=timestamp(raw.get("seen_at")),
+            read_at=timestamp(raw.get("read_at")),
         )
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _time(value: Any) -> datetime | None:
-    """MagicBell sends unix seconds; ISO strings appear in later API versions."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise TypeError("a timestamp cannot be a boolean")
-    if isinstance(value, int | float):
-        if not 0 <= value < 2**34:
-            raise ValueError("timestamp out of range")
-        return from_unix(float(value))
-    if isinstance(value, str):
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    raise TypeError(f"expected a timestamp, got {type(value).__name__}")
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise TypeError("counts must be non-negative integers")
-    return value
