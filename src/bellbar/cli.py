@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--belltastic-rate", type=int, default=60, help="Belltastic requests per token per minute"
     )
+    serve.add_argument(
+        "--notify-rate", type=int, default=3000, help="Notify requests per API key per minute"
+    )
     admin = hub_commands.add_parser("admin", help="create users and bots (prints JSON)")
     admin.add_argument("--db", type=Path, required=True)
     kinds = admin.add_subparsers(dest="kind", required=True)
@@ -73,6 +76,23 @@ def build_parser() -> argparse.ArgumentParser:
     belltastic = kinds.add_parser("belltastic").add_subparsers(dest="noun", required=True)
     bt_project = belltastic.add_parser("project").add_subparsers(dest="verb", required=True)
     bt_project.add_parser("create").add_argument("name")
+    notify = kinds.add_parser("notify").add_subparsers(dest="noun", required=True)
+    service = notify.add_parser("service").add_subparsers(dest="verb", required=True)
+    service_create = service.add_parser("create")
+    service_create.add_argument("name")
+    service_create.add_argument("--callback-url", help="delivery receipts and inbound texts")
+    service_create.add_argument("--callback-token", help="bearer token sent with callbacks")
+    template = notify.add_parser("template").add_subparsers(dest="verb", required=True)
+    template_create = template.add_parser("create")
+    template_create.add_argument("--service", required=True)
+    template_create.add_argument("--type", required=True, choices=["sms", "email", "letter"])
+    template_create.add_argument("--name", required=True)
+    template_create.add_argument("--body", required=True)
+    template_create.add_argument("--subject")
+    inbound = notify.add_parser("inbound")
+    inbound.add_argument("--service", required=True)
+    inbound.add_argument("--from", dest="sender", required=True, metavar="PHONE")
+    inbound.add_argument("text")
 
     send = commands.add_parser("send", help="push a message as a bot (for scripts)")
     send.add_argument("--url", required=True, help="hub URL, or a BotBell API base ending in /v1")
@@ -151,6 +171,7 @@ def _hub(args: argparse.Namespace) -> int:
             magicbell_reads_per_minute=args.magicbell_reads,
             magicbell_writes_per_minute=args.magicbell_writes,
             belltastic_requests_per_minute=args.belltastic_rate,
+            notify_requests_per_minute=args.notify_rate,
         )
         try:
             asyncio.run(serve(args.db, args.host, args.port, settings))
@@ -162,6 +183,8 @@ def _hub(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.kind == "user":
         return _emit(admin.create_user(args.db, args.name))
+    if args.kind == "notify":
+        return _notify_admin(args)
     if args.kind == "belltastic":
         return _emit(admin.create_belltastic_project(args.db, args.name))
     if args.kind == "magicbell":
@@ -170,6 +193,28 @@ def _hub(args: argparse.Namespace) -> int:
         )
     try:
         return _emit(admin.create_bot(args.db, args.user, args.name, args.reply_url))
+    except KeyError as exc:
+        print(f"bellbar hub admin: {exc.args[0]}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _notify_admin(args: argparse.Namespace) -> int:
+    from bellbar.hub import admin
+
+    try:
+        if args.noun == "service":
+            return _emit(
+                admin.create_notify_service(
+                    args.db, args.name, args.callback_url, args.callback_token
+                )
+            )
+        if args.noun == "template":
+            return _emit(
+                admin.create_notify_template(
+                    args.db, args.service, args.type, args.name, args.body, args.subject
+                )
+            )
+        return _emit(admin.notify_inbound(args.db, args.service, args.sender, args.text))
     except KeyError as exc:
         print(f"bellbar hub admin: {exc.args[0]}", file=sys.stderr)
         return EXIT_FAILED

@@ -120,6 +120,21 @@ class HubProcess:
     def create_belltastic_project(self) -> dict[str, Any]:
         return admin.create_belltastic_project(self.db_path, "Test project")
 
+    def create_notify_service(self, **options: Any) -> dict[str, Any]:
+        store = Store(self.db_path)
+        try:
+            return store.notify.create_service("Test service", **options)
+        finally:
+            store.close()
+
+    def create_notify_template(
+        self, service_id: str, kind: str, body: str, subject: str | None = None
+    ) -> str:
+        made = admin.create_notify_template(
+            self.db_path, service_id, kind, f"{kind} template", body, subject
+        )
+        return str(made["template_id"])
+
     async def push_async(self, bot: HubBot, **body: Any) -> str:
         """Push from inside a running event loop; returns the message id."""
         async with httpx.AsyncClient() as client:

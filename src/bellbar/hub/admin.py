@@ -54,3 +54,33 @@ def create_belltastic_project(db_path: Path, name: str) -> dict[str, Any]:
         return store.belltastic.create_project(name)
     finally:
         store.close()
+
+
+def create_notify_service(
+    db_path: Path, name: str, callback_url: str | None, callback_token: str | None
+) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return store.notify.create_service(
+            name, callback_url=callback_url, callback_token=callback_token
+        )
+    finally:
+        store.close()
+
+
+def create_notify_template(
+    db_path: Path, service_id: str, kind: str, name: str, body: str, subject: str | None
+) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return {"template_id": store.notify.create_template(service_id, kind, name, body, subject)}
+    finally:
+        store.close()
+
+
+def notify_inbound(db_path: Path, service_id: str, sender: str, text: str) -> dict[str, Any]:
+    store = Store(db_path)
+    try:
+        return {"id": store.notify.receive_text(service_id, sender, text)["id"]}
+    finally:
+        store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,9 @@ from bellbar.hub.botbell_app import BotBellAppRoutes
 from bellbar.hub.envelope import BotBellFailure
 from bellbar.hub.magicbell import MagicBellRoutes
 from bellbar.hub.magicbell import not_found as magicbell_not_found
+from bellbar.hub.notify import NotifyRoutes
+from bellbar.hub.notify import not_found as notify_not_found
+from bellbar.hub.notify_delivery import NotifyDelivery
 from bellbar.hub.state import HubSettings, HubState
 from bellbar.hub.store import Store, StoreRunner
 from bellbar.hub.webhooks import WebhookSender
@@ -38,12 +42,19 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
         webhooks=WebhookSender(allow_private=settings.allow_private_webhooks),
     )
 
+    delivery = NotifyDelivery(hub.db)
+    hub.wake_deliveries = delivery.wake
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         requeued = await hub.db(hub.db.store.requeue_pending)
         if requeued:
             log.info("%d interrupted webhook deliveries moved to the poll queue", len(requeued))
+        delivering = asyncio.create_task(delivery.run(), name="notify delivery")
         yield
+        delivering.cancel()
+        await asyncio.gather(delivering, return_exceptions=True)
+        await delivery.aclose()
         await hub.drain()
         await hub.webhooks.aclose()
         hub.db.close()
@@ -70,6 +81,11 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
         exception_handlers={404: belltastic_not_found, 405: belltastic_not_found},
     )
 
+    notify = Starlette(
+        routes=NotifyRoutes(hub).routes(),
+        exception_handlers={404: notify_not_found, 405: notify_not_found},
+    )
+
     async def demo_icon(request: Request) -> Response:
         """The demo's Belltastic icon, so the demo needs no internet."""
         data = resources.files("bellbar.assets").joinpath("demo-shop.png").read_bytes()
@@ -85,6 +101,8 @@ def create_app(db_path: Path | str, settings: HubSettings | None = None) -> Star
             Mount("/botbell/v1", app=botbell),
             Mount("/magicbell", app=magicbell),
             Mount("/belltastic/api/v1", app=belltastic),
+            Mount("/v2", app=notify),
+            Mount("/notify/v2", app=notify),
         ],
         lifespan=lifespan,
     )

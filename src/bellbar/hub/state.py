@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ class HubSettings:
     magicbell_reads_per_minute: int = 100
     magicbell_writes_per_minute: int = 60
     belltastic_requests_per_minute: int = 60
+    notify_requests_per_minute: int = 3000
 
 
 @dataclass
@@ -36,6 +37,7 @@ class HubState:
     settings: HubSettings
     webhooks: WebhookSender
     bus: Bus = field(default_factory=Bus)
+    wake_deliveries: Callable[[], None] = lambda: None
     push_limiter: RateLimiter = field(init=False)
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 

@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from bellbar.hub.belltastic_store import BelltasticStore
 from bellbar.hub.magicbell_store import MagicBellStore
+from bellbar.hub.notify_store import NotifyStore
 from bellbar.hub.tokens import new_id, new_token, token_hash, token_hint
 
 P = ParamSpec("P")
@@ -120,6 +121,7 @@ class Store:
         self._db.executescript(SCHEMA)
         self.magicbell = MagicBellStore(self)
         self.belltastic = BelltasticStore(self)
+        self.notify = NotifyStore(self)
 
     @property
     def connection(self) -> sqlite3.Connection:
