@@ -19,6 +19,7 @@ from bellbar.core.secrets import SecretStore
 DEFAULT_URLS = {
     "magicbell": "https://api.magicbell.com",
     "belltastic": "https://belltastic.com/api/v1",
+    "notify": "https://api.notifications.service.gov.uk",
 }
 SECRET_KINDS = ("hmac", "api_secret")
 # The settings each provider keeps (besides name, URL and the secret).
@@ -26,6 +27,7 @@ OPTION_FIELDS: dict[str, tuple[str, ...]] = {
     "botbell": (),
     "magicbell": ("api_key", "external_id", "email", "secret_kind"),
     "belltastic": ("project_id", "user_id"),
+    "notify": ("alert_statuses", "reply_template_id"),
 }
 
 

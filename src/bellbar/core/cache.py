@@ -17,7 +17,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from bellbar.core.model import Action, ActionKind, Notification, Reply
 from bellbar.core.timefmt import from_unix, utc_now
 from bellbar.providers.base import Page
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS notifications (
     account TEXT NOT NULL,
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS notifications (
     category TEXT NOT NULL DEFAULT '',
     body_is_html INTEGER NOT NULL DEFAULT 0,
     icon_url TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (account, id)
 );
 CREATE INDEX IF NOT EXISTS notifications_newest ON notifications (sent_at DESC, id);
@@ -76,7 +77,7 @@ CREATE INDEX IF NOT EXISTS outbox_by_account ON outbox (account, id);
 _COLUMNS = (
     "n.account, n.id, n.sent_at, n.title, n.body, n.sender, n.url, n.actions, "
     "n.actions_description, n.seen_at, n.read_at, n.reply_content, n.reply_action, "
-    "n.category, n.body_is_html, n.icon_url, "
+    "n.category, n.body_is_html, n.icon_url, n.status, "
     "(SELECT o.payload FROM outbox o WHERE o.account = n.account AND o.target = n.id "
     " AND o.kind = 'reply' ORDER BY o.id LIMIT 1)"
 )
@@ -85,13 +86,13 @@ _COLUMNS = (
 _ACCOUNT_WIDE = frozenset({"seen", "read_all"})
 
 _UPSERT = """
-    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    INSERT INTO notifications VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     ON CONFLICT (account, id) DO UPDATE SET
         title = excluded.title, body = excluded.body, sender = excluded.sender,
         url = excluded.url, actions = excluded.actions,
         actions_description = excluded.actions_description,
         category = excluded.category, body_is_html = excluded.body_is_html,
-        icon_url = excluded.icon_url,
+        icon_url = excluded.icon_url, status = excluded.status,
         reply_content = COALESCE(excluded.reply_content, notifications.reply_content),
         reply_action = COALESCE(excluded.reply_action, notifications.reply_action),
 """
@@ -161,19 +162,21 @@ class Cache:
     def apply_page(self, account: str, page: Page) -> list[Notification]:
         """Merge a page from the server and move the cursor, atomically.
 
-        Returns the notifications this cache had not seen before, so the
-        caller can pop up only what is really new.
+        Returns the notifications this cache had not seen before, and those
+        whose status just changed to one worth a pop-up, so the caller pops
+        up only what is really new (once, however often it restarts).
         """
         fresh = []
         with self._transaction() as db:
             held = self._locally_changed(db, account)
             for item in page.notifications:
                 known = db.execute(
-                    "SELECT 1 FROM notifications WHERE account = ? AND id = ?", (account, item.id)
+                    "SELECT status FROM notifications WHERE account = ? AND id = ?",
+                    (account, item.id),
                 ).fetchone()
                 merge = _MERGE_KEEPING_LOCAL if item.id in held else _MERGE_FROM_SERVER
                 db.execute(_UPSERT + merge, _row(account, item))
-                if known is None:
+                if known is None or (item.popup and item.status and known[0] != item.status):
                     fresh.append(item)
             gone = set(page.removed)
             if page.complete_from is not None:
@@ -198,7 +201,7 @@ class Cache:
                     "ON CONFLICT (account) DO UPDATE SET cursor = excluded.cursor",
                     (account, page.cursor),
                 )
-        return [self.get(account, item.id) or item for item in fresh]
+        return [replace(self.get(account, item.id) or item, popup=item.popup) for item in fresh]
 
     @staticmethod
     def _locally_changed(db: sqlite3.Connection, account: str) -> set[str]:
@@ -417,12 +420,13 @@ def _row(account: str, item: Notification) -> tuple[Any, ...]:
         item.category,
         int(item.body_is_html),
         item.icon_url,
+        item.status,
     )
 
 
 def _notification(row: tuple[Any, ...]) -> Notification:
     (account, nid, sent_at, title, body, sender, url, actions, description, seen_at,
-     read_at, reply_content, reply_action, category, body_is_html, icon_url,
+     read_at, reply_content, reply_action, category, body_is_html, icon_url, status,
      pending) = row  # fmt: skip
     reply = None
     if reply_content is not None:
@@ -449,4 +453,5 @@ def _notification(row: tuple[Any, ...]) -> Notification:
         category=category,
         body_is_html=bool(body_is_html),
         icon_url=icon_url,
+        status=status,
     )

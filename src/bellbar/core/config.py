@@ -17,7 +17,7 @@ from typing import Any
 from bellbar.core.errors import ConfigError
 from bellbar.core.model import Account
 
-PROVIDERS = ("botbell", "magicbell", "belltastic")
+PROVIDERS = ("botbell", "magicbell", "belltastic", "notify")
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,7 +177,9 @@ class Inbox:
     def _on_received(self, account_id: str, fresh: list[Notification], page: Page) -> None:
         cutoff = utc_now() - POPUP_MAX_AGE
         worth_a_popup = [
-            n for n in fresh if not n.is_read and n.reply is None and n.sent_at >= cutoff
+            n
+            for n in fresh
+            if n.popup and not n.is_read and n.reply is None and n.sent_at >= cutoff
         ]
         fresh_ids = {n.id for n in fresh}
         for item in page.notifications:

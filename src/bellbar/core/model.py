@@ -51,6 +51,10 @@ class Notification:
         reply: the user's answer, if any; a question with a reply is settled.
         body_is_html: the provider sends HTML (MagicBell's `content`); the UI
             shows it sanitised, never as given.
+        status: a delivery status to show (GOV.UK Notify), "" for none.
+        popup: whether this item, when new or when its status changes, is
+            worth a pop-up (a Notify message that merely left is not).
+            Decided by the adapter each time; not stored.
     """
 
     account: str
@@ -68,6 +72,8 @@ class Notification:
     category: str = ""
     body_is_html: bool = False
     icon_url: str = ""
+    status: str = ""
+    popup: bool = True
 
     @property
     def is_seen(self) -> bool:

@@ -42,4 +42,17 @@ def make_provider(account: Account, token: str) -> Provider:
             account_id=account.id,
             sender=account.name,
         )
+    if account.provider == "notify":
+        from bellbar.providers.notify import DEFAULT_ALERTS, NotifyService
+
+        alerts = account.options.get("alert_statuses", "")
+        return NotifyService(
+            account.url,
+            api_key=token,
+            alert_statuses=tuple(s.strip() for s in alerts.split(",") if s.strip())
+            or DEFAULT_ALERTS,
+            reply_template_id=account.options.get("reply_template_id", ""),
+            account_id=account.id,
+            sender=account.name,
+        )
     raise ValueError(f"unknown provider {account.provider!r}")
