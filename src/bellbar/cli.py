@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts = commands.add_parser("accounts", help="manage accounts")
     verbs = accounts.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser("add", help="add an account; its secret is read from stdin")
-    add.add_argument("provider", choices=["botbell", "magicbell", "belltastic"])
+    add.add_argument("provider", choices=["botbell", "magicbell", "belltastic", "notify"])
     add.add_argument("--name", required=True)
     add.add_argument(
         "--url", default="", help="server URL (MagicBell, Belltastic: their cloud by default)"
@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--email", help="MagicBell: the user's email")
     add.add_argument("--project-id", help="Belltastic: the project id")
     add.add_argument("--user-id", help="Belltastic: your user id in that project")
+    add.add_argument(
+        "--alert-on",
+        default="permanent-failure,technical-failure",
+        help="Notify: the statuses that pop up (comma-separated)",
+    )
+    add.add_argument("--reply-template", help="Notify: the SMS template replies go out with")
     add.add_argument(
         "--secret-kind",
         choices=["hmac", "api-secret"],
@@ -309,6 +315,8 @@ def _accounts(args: argparse.Namespace) -> int:
         "email": args.email or "",
         "project_id": args.project_id or "",
         "user_id": args.user_id or "",
+        "alert_statuses": args.alert_on if args.provider == "notify" else "",
+        "reply_template_id": args.reply_template or "",
         "secret_kind": args.secret_kind.replace("-", "_") if args.provider == "magicbell" else "",
     }
     existing = load_config(paths.config_file).account_named(args.name)

@@ -32,13 +32,20 @@ PROVIDERS = (
     ("botbell", "Bellbar hub (BotBell)"),
     ("magicbell", "MagicBell"),
     ("belltastic", "Belltastic"),
+    ("notify", "GOV.UK Notify"),
 )
 URL_HINTS = {
     "botbell": "http://127.0.0.1:8025",
     "magicbell": "https://api.magicbell.com",
     "belltastic": "https://belltastic.com/api/v1",
+    "notify": "https://api.notifications.service.gov.uk",
 }
-SECRET_LABELS = {"botbell": "User token", "magicbell": "Secret", "belltastic": "API token"}
+SECRET_LABELS = {
+    "botbell": "User token",
+    "magicbell": "Secret",
+    "belltastic": "API token",
+    "notify": "API key",
+}
 
 
 class AccountDialog(QDialog):
@@ -61,6 +68,9 @@ class AccountDialog(QDialog):
         self.email = QLineEdit()
         self.project_id = QLineEdit()
         self.user_id = QLineEdit()
+        self.alert_statuses = QLineEdit("permanent-failure, technical-failure")
+        self.reply_template_id = QLineEdit()
+        self.reply_template_id.setPlaceholderText(self.tr("an SMS template with one placeholder"))
         self.secret_kind = QComboBox()
         self.secret_kind.addItem(self.tr("User HMAC"), "hmac")
         self.secret_kind.addItem(self.tr("API secret (the HMAC is computed here)"), "api_secret")
@@ -76,6 +86,8 @@ class AccountDialog(QDialog):
         self.form.addRow(self.tr("Secret is"), self.secret_kind)
         self.form.addRow(self.tr("Project id"), self.project_id)
         self.form.addRow(self.tr("User id"), self.user_id)
+        self.form.addRow(self.tr("Alert on"), self.alert_statuses)
+        self.form.addRow(self.tr("Reply template id"), self.reply_template_id)
         self.secret_label = QLabel()
         self.form.addRow(self.secret_label, self.secret)
         self.outcome = QLabel()

@@ -33,6 +33,14 @@ PAD = 10
 DOT = 8
 CHIP_H = 24
 CHIP_GAP = 6
+# Delivery statuses (GOV.UK Notify): green arrived, amber may still, red will not.
+STATUS_COLOURS = {
+    "delivered": "#1e8e3e",
+    "temporary-failure": "#e37400",
+    "permanent-failure": "#d93025",
+    "technical-failure": "#d93025",
+    "failed": "#d93025",
+}
 ICON = ICON_SIZE
 Index = QModelIndex | QPersistentModelIndex
 
@@ -136,9 +144,11 @@ class InboxDelegate(QStyledItemDelegate):
         painter.setPen(muted)
         when = relative_time(item.sent_at)
         painter.drawText(layout.header, Qt.AlignmentFlag.AlignRight, when)
-        sender_rect = layout.header.adjusted(
-            0, 0, -QFontMetrics(small).horizontalAdvance(when) - PAD, 0
-        )
+        taken = QFontMetrics(small).horizontalAdvance(when) + PAD
+        if item.status:
+            taken += self._paint_status(painter, layout.header, taken, item.status, small)
+            painter.setPen(muted)
+        sender_rect = layout.header.adjusted(0, 0, -taken, 0)
         _draw_elided(painter, sender_rect, display_text(item.sender, 80, single_line=True))
         title_font = QFont(option.font)
         title_font.setBold(not item.is_read)
@@ -159,6 +169,24 @@ class InboxDelegate(QStyledItemDelegate):
         painter.setPen(QColor(palette.mid().color()))
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
         painter.restore()
+
+    @staticmethod
+    def _paint_status(
+        painter: QPainter, header: QRect, right: int, status: str, font: QFont
+    ) -> int:
+        """A coloured delivery-status pill left of the time; returns its width."""
+        label = status.replace("-", " ")
+        width = QFontMetrics(font).horizontalAdvance(label) + 12
+        rect = QRect(header.right() - right - width, header.top(), width, header.height())
+        colour = QColor(STATUS_COLOURS.get(status, "#5f6368"))
+        painter.setPen(Qt.PenStyle.NoPen)
+        fill = QColor(colour)
+        fill.setAlpha(40)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setPen(colour)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        return width + PAD
 
     def _paint_footer(
         self,
