@@ -92,6 +92,7 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
     register_secret(credentials.deploy_bot_token)
     register_secret(credentials.magicbell_api_secret)
     register_secret(credentials.belltastic_project_token)
+    register_secret(credentials.notify_api_key)
     hub, url = start_hub(db_path, port)
     log.info("demo hub at %s", url)
     try:
@@ -119,8 +120,16 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
                     "user_id": BELLTASTIC_USER,
                 },
             ),
+            Account(
+                id="demo-notify",
+                name="Council (Notify)",
+                provider="notify",
+                url=url,
+                options={"reply_template_id": credentials.notify_reply_template},
+            ),
         )
         secrets.set("demo", credentials.user_token)
+        secrets.set("demo-notify", credentials.notify_api_key)
         secrets.set("demo-belltastic", credentials.belltastic_project_token)
         secrets.set("demo-magicbell", credentials.magicbell_api_secret)
         return run_tray(

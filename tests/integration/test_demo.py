@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-ACCOUNTS = ("demo", "demo-magicbell", "demo-belltastic")
+# Streams where the hub offers one; Notify is polled, as against GOV.UK Notify itself.
+ACCOUNTS = ("demo: live", "demo-magicbell: live", "demo-belltastic: live", "demo-notify: polling")
 
 
 def test_demo_runs_every_account_live_and_quits_cleanly(app_dirs: Path) -> None:
@@ -32,10 +33,10 @@ def test_demo_runs_every_account_live_and_quits_cleanly(app_dirs: Path) -> None:
         text = ""
         while time.monotonic() < deadline and demo.poll() is None:
             text = log.read_text() if log.exists() else ""
-            if all(f"account {a}: live" in text for a in ACCOUNTS):
+            if all(f"account {a}" in text for a in ACCOUNTS):
                 break
             time.sleep(0.2)
-        assert all(f"account {a}: live" in text for a in ACCOUNTS), text[-2000:]
+        assert all(f"account {a}" in text for a in ACCOUNTS), text[-2000:]
         hub_url = re.search(r"demo hub at (http://\S+)", text)
         assert hub_url is not None
         demo.send_signal(signal.SIGTERM)

@@ -61,3 +61,4 @@ def setup_logging(paths: AppPaths, *, debug: bool = False) -> None:
     # redaction filter catches them, but the noise is not worth keeping.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("qasync").setLevel(logging.INFO)  # it logs every callback at DEBUG

@@ -105,7 +105,8 @@ class AccountSync:
         use_stream = self._provider.capabilities.stream
         while True:
             try:
-                self._set_status(AccountStatus(SyncState.CONNECTING))
+                if self.status.state is not SyncState.POLLING:
+                    self._set_status(AccountStatus(SyncState.CONNECTING))
                 await self._catch_up()
                 backoff.reset()
                 if use_stream:

@@ -17,8 +17,10 @@ from typing import Any
 
 import httpx
 
+from bellbar.hub.admin import notify_inbound
 from bellbar.hub.botbell_validation import validate_push
 from bellbar.hub.store import Store
+from bellbar.providers.notify import jwt_token, split_api_key
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,15 @@ LIVE_BELLTASTIC = {
 }
 
 
+NOTIFY_HISTORY = (
+    # (minutes ago, phone number, day)
+    (240, "07700900000", "Monday"),
+    (200, "07700900111", "Tuesday"),
+)
+NOTIFY_FAILING = "07700900002"
+NOTIFY_TEXTER = "07700900123"
+
+
 @dataclass(frozen=True, slots=True)
 class DemoCredentials:
     user_token: str
@@ -78,6 +89,11 @@ class DemoCredentials:
     magicbell_api_secret: str
     belltastic_project_id: int
     belltastic_project_token: str
+    notify_service_id: str
+    notify_api_key: str
+    notify_sms_template: str
+    notify_reply_template: str
+    db_path: Path
 
 
 def seed(db_path: Path) -> DemoCredentials:
@@ -113,6 +129,18 @@ def seed(db_path: Path) -> DemoCredentials:
             store.belltastic.create(
                 shop["project_id"], BELLTASTIC_USER, fields, at=now - minutes * 60
             )
+        council = store.notify.create_service("Council")
+        service_id = council["service_id"]
+        bins = store.notify.create_template(
+            service_id, "sms", "Bin reminder", "Your bins are collected on ((day))."
+        )
+        reply = store.notify.create_template(service_id, "sms", "Reply", "((message))")
+        template = store.notify.template(service_id, bins)
+        assert template is not None
+        for minutes, number, day in NOTIFY_HISTORY:
+            store.notify.create_notification(
+                service_id, "sms", template, number, {"day": day}, None, at=now - minutes * 60
+            )
         return DemoCredentials(
             user["user_token"],
             deploy_token,
@@ -120,6 +148,11 @@ def seed(db_path: Path) -> DemoCredentials:
             project["api_secret"],
             shop["project_id"],
             shop["project_token"],
+            service_id,
+            council["api_key"],
+            bins,
+            reply,
+            db_path,
         )
     finally:
         store.close()
@@ -141,8 +174,9 @@ def follow_up(reply: dict[str, Any]) -> dict[str, Any]:
 async def run_demo_bot(
     base_url: str, credentials: DemoCredentials, *, first_delay: float = 2.0
 ) -> None:
-    """Ask the deploy question, send a MagicBell invoice notice and a
-    Belltastic shipping notice, then answer every reply; runs until cancelled."""
+    """Ask the deploy question; send a MagicBell invoice notice, a Belltastic
+    shipping notice, a Notify SMS that fails and a text to the council; then
+    answer every reply to the bot. Runs until cancelled."""
     api = f"{base_url.rstrip('/')}/botbell/v1"
     bot_token = credentials.deploy_bot_token
     async with httpx.AsyncClient(timeout=10) as client:
@@ -152,6 +186,16 @@ async def run_demo_bot(
         await _notify_magicbell(client, base_url, credentials)
         await asyncio.sleep(first_delay)
         await _notify_belltastic(client, base_url, credentials)
+        await asyncio.sleep(first_delay)
+        await _notify_sms(client, base_url, credentials)
+        await asyncio.sleep(first_delay * 2)
+        await asyncio.to_thread(
+            notify_inbound,
+            credentials.db_path,
+            credentials.notify_service_id,
+            NOTIFY_TEXTER,
+            "Will the bins be collected on Friday as usual?",
+        )
         while True:
             await asyncio.sleep(1.0)
             try:
@@ -195,6 +239,24 @@ async def _notify_belltastic(
         answer.raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("demo: Belltastic notification failed (%s)", type(exc).__name__)
+
+
+async def _notify_sms(
+    client: httpx.AsyncClient, base_url: str, credentials: DemoCredentials
+) -> None:
+    """An SMS to Notify's permanent-failure test number: the tray alerts."""
+    service_id, secret = split_api_key(credentials.notify_api_key)
+    body = {
+        "phone_number": NOTIFY_FAILING,
+        "template_id": credentials.notify_sms_template,
+        "personalisation": {"day": "Friday"},
+    }
+    headers = {"Authorization": f"Bearer {jwt_token(service_id, secret)}"}
+    try:
+        answer = await client.post(f"{base_url}/v2/notifications/sms", json=body, headers=headers)
+        answer.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("demo: Notify SMS failed (%s)", type(exc).__name__)
 
 
 async def _push(client: httpx.AsyncClient, api: str, token: str, body: dict[str, Any]) -> None:

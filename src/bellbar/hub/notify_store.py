@@ -229,7 +229,10 @@ class NotifyStore:
         personalisation: dict[str, Any],
         reference: str | None,
         address: dict[str, str] | None = None,
+        *,
+        at: float | None = None,
     ) -> dict[str, Any]:
+        """`at` backdates it (demo data); delivery then catches up at once."""
         notification_id = str(uuid.uuid4())
         body = fill(template["body"], personalisation) or ""
         subject = fill(template["subject"], personalisation)
@@ -239,7 +242,7 @@ class NotifyStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?)",
             (notification_id, service_id, kind, template["id"], template["version"], recipient,
              json.dumps(address or {}), reference, body, subject,
-             TEST_OUTCOMES.get(recipient.lower(), "delivered"), time.time()),
+             TEST_OUTCOMES.get(recipient.lower(), "delivered"), at or time.time()),
         )  # fmt: skip
         found = self.notification(service_id, notification_id)
         assert found is not None
