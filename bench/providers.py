@@ -1,10 +1,11 @@
-"""MagicBell and Belltastic figures on a real hub over loopback.
+"""MagicBell, Belltastic and GOV.UK Notify figures on a real hub over loopback.
 
 * create → core arrival: from the provider's create request to the Qt-free
   core announcing the new notification (hub SSE stream).
 * MagicBell mark read → server: from `Inbox.mark_read` to the hub showing it read.
 * MagicBell `GET /notifications?per_page=50` for a user with 1,000 notifications.
 * Belltastic: following `links.next` through 1,000 notifications, 25 a page.
+* Notify: `POST /v2/notifications/sms` (JWT, validation, template) and a list call.
 
 Usage: python bench/providers.py [--count 200]
 """
@@ -32,6 +33,7 @@ from bellbar.core.inbox import Inbox  # noqa: E402
 from bellbar.core.model import Account, Notification, SyncState  # noqa: E402
 from bellbar.core.secrets import MemorySecrets  # noqa: E402
 from bellbar.providers.magicbell import user_hmac  # noqa: E402
+from bellbar.providers.notify import jwt_token, split_api_key  # noqa: E402
 from bench.roundtrip import figure, print_table  # noqa: E402
 
 
@@ -98,6 +100,35 @@ async def belltastic(hub: HubProcess, count: int, tmp: Path) -> list[dict[str, o
     return [
         figure("Belltastic create -> core arrival (SSE)", create_ms),
         figure("Belltastic follow links.next, 1,000 by 25", walks),
+    ]
+
+
+async def notify(hub: HubProcess, count: int) -> list[dict[str, object]]:
+    made = hub.create_notify_service()
+    template = hub.create_notify_template(made["service_id"], "sms", "Code ((code))")
+    service_id, secret = split_api_key(made["api_key"])
+    sends, lists = [], []
+    async with httpx.AsyncClient(base_url=hub.url) as client:
+
+        def auth() -> dict[str, str]:
+            return {"Authorization": f"Bearer {jwt_token(service_id, secret)}"}
+
+        for i in range(count):
+            body = {
+                "phone_number": "07700900000",
+                "template_id": template,
+                "personalisation": {"code": str(i)},
+            }
+            began = time.perf_counter()
+            await client.post("/v2/notifications/sms", json=body, headers=auth())
+            sends.append((time.perf_counter() - began) * 1000)
+        for _ in range(50):
+            began = time.perf_counter()
+            await client.get("/v2/notifications", headers=auth())
+            lists.append((time.perf_counter() - began) * 1000)
+    return [
+        figure("Notify POST sms (JWT checked, validated)", sends),
+        figure(f"Notify GET /v2/notifications ({min(count, 250)} listed)", lists),
     ]
 
 
@@ -172,11 +203,14 @@ def main() -> None:
                 "100000",
                 "--belltastic-rate",
                 "100000",
+                "--notify-rate",
+                "100000",
             ),
         ).start()
         try:
             results = asyncio.run(magicbell(hub, args.count, tmp))
             results += asyncio.run(belltastic(hub, args.count, tmp))
+            results += asyncio.run(notify(hub, args.count))
         finally:
             hub.stop()
     for result in results:

@@ -65,6 +65,11 @@ def test_failures_alert_once_across_restarts_and_texts_get_replies(
         await until(lambda: status_of(cache, ok["id"]) == "delivered", what="delivered seen")
         item = cache.get("nt", bad["id"])
         assert item is not None and item.title == "Failed: sms to 07700900002"
+        inbox.mark_all_seen()
+        inbox.mark_read(item)
+        await asyncio.sleep(1.0)  # polls go by; Notify keeps no read state, the cache does
+        kept = cache.get("nt", bad["id"])
+        assert kept is not None and kept.is_read and cache.count_unseen() == 0
         assert item.sender == "Council · sms template" and item.body == "Bin day is Tuesday"
 
     popped_first = run_session(first)

@@ -174,7 +174,8 @@ class Cache:
                     "SELECT status FROM notifications WHERE account = ? AND id = ?",
                     (account, item.id),
                 ).fetchone()
-                merge = _MERGE_KEEPING_LOCAL if item.id in held else _MERGE_FROM_SERVER
+                keep = page.local_state or item.id in held
+                merge = _MERGE_KEEPING_LOCAL if keep else _MERGE_FROM_SERVER
                 db.execute(_UPSERT + merge, _row(account, item))
                 if known is None or (item.popup and item.status and known[0] != item.status):
                     fresh.append(item)

@@ -74,6 +74,8 @@ class Page:
         unseen_beyond / unread_beyond: the server's counts of notifications
             older than the snapshot, which the cache does not hold.
         total: how many the server holds in all, when it says.
+        local_state: the server keeps no read or seen state (GOV.UK Notify),
+            so the cache's own state always stands.
     """
 
     notifications: tuple[Notification, ...]
@@ -84,6 +86,7 @@ class Page:
     unseen_beyond: int = 0
     unread_beyond: int = 0
     total: int | None = None
+    local_state: bool = False
 
     @property
     def is_empty(self) -> bool:

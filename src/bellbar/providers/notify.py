@@ -111,7 +111,7 @@ class NotifyService(OptionalOperations):
             "sent": sent[0]["id"] if sent else seen.get("sent"),
             "texts": texts[0]["id"] if texts else seen.get("texts"),
         }
-        return Page(tuple(items), json.dumps(next_cursor), total=len(items))
+        return Page(tuple(items), json.dumps(next_cursor), total=len(items), local_state=True)
 
     def stream(self, cursor: str | None) -> AsyncIterator[Page]:
         raise NotImplementedError("Notify is polled")  # capabilities.stream is False

@@ -152,8 +152,8 @@ class TrayApp(QObject):
     def _update_status(self) -> None:
         lines = [self.notice] if self.notice else []
         for account, status in self._statuses.values():
-            if status.state is SyncState.LIVE:
-                continue
+            if status.state in (SyncState.LIVE, SyncState.POLLING):
+                continue  # healthy: nothing to say
             text = f"{account.name}: {status.state.value}"
             if status.retry_at is not None:
                 seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
