@@ -91,3 +91,22 @@ def test_hub_log_holds_no_secret(hub: HubProcess, user: HubUser, bot: HubBot) ->
     httpx.post(f"{hub.api}/push/{bot.token}", json={"message": "hi"})
     log = Path(hub.log_path).read_text()
     assert bot.token not in log and user.user_token not in log and user.pat not in log
+
+
+def test_notify_admin_commands(hub: HubProcess) -> None:
+    db = str(hub.db_path)
+    service = json.loads(
+        bellbar("hub", "admin", "--db", db, "notify", "service", "create", "Council").stdout
+    )
+    assert set(service) == {"service_id", "api_key"} and service["api_key"].startswith("council-")
+    template = json.loads(bellbar("hub", "admin", "--db", db, "notify", "template", "create",
+                                  "--service", service["service_id"], "--type", "email",
+                                  "--name", "Welcome", "--body", "Hi ((name))",
+                                  "--subject", "Hello").stdout)  # fmt: skip
+    assert set(template) == {"template_id"}
+    inbound = ("hub", "admin", "--db", db, "notify", "inbound", "--service", service["service_id"])
+    text = json.loads(bellbar(*inbound, "--from", "07700900123", "Hi there").stdout)
+    assert set(text) == {"id"}
+    missing = bellbar("hub", "admin", "--db", db, "notify", "inbound", "--service", "nope",
+                      "--from", "0", "x")  # fmt: skip
+    assert missing.returncode == 1 and "no service" in missing.stderr

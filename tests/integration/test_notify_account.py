@@ -110,3 +110,27 @@ def test_check_account_in_plain_words(hub: HubProcess) -> None:
     assert not refused.ok and "API key not found" in refused.message
     broken = asyncio.run(check_account(notify_account(hub), "not-a-key"))
     assert not broken.ok and "name-<service id>-<secret>" in broken.message
+
+
+def test_a_retried_reply_is_sent_once(hub: HubProcess) -> None:
+    from bellbar.providers.notify import NotifyService
+
+    made = hub.create_notify_service()
+    reply = hub.create_notify_template(made["service_id"], "sms", "((message))")
+    text = admin.notify_inbound(hub.db_path, made["service_id"], "07700900555", "hello?")
+    service = NotifyService(hub.url, api_key=made["api_key"], reply_template_id=reply)
+
+    async def twice() -> None:
+        for _ in range(2):  # the outbox retries with the same idempotency key
+            await service.reply(
+                f"in:{text['id']}:07700900555",
+                action="reply",
+                content="hi",
+                idempotency_key="key-1",
+            )
+        await service.aclose()
+
+    asyncio.run(twice())
+    client = NotificationsAPIClient(made["api_key"], base_url=hub.url)
+    sent = client.get_all_notifications()["notifications"]
+    assert [(n["phone_number"], n["body"]) for n in sent] == [("07700900555", "hi")]

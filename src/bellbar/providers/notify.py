@@ -104,7 +104,10 @@ class NotifyService(OptionalOperations):
         )
         await self._learn_template_names(sent)
         try:
-            items = [self._sent(n) for n in sent] + [self._received(t) for t in texts]
+            replies = _reply_statuses(sent)
+            items = [self._sent(n) for n in sent] + [
+                self._received(t, replies.get(str(t.get("id")), "")) for t in texts
+            ]
         except (KeyError, TypeError, ValueError) as exc:
             raise BadResponse(f"malformed Notify answer: {exc}") from exc
         next_cursor = {
@@ -162,7 +165,8 @@ class NotifyService(OptionalOperations):
             popup=status in self._alerts,
         )
 
-    def _received(self, raw: dict[str, Any]) -> Notification:
+    def _received(self, raw: dict[str, Any], reply_status: str) -> Notification:
+        """A received text; once answered, it shows its reply's delivery status."""
         number = required_text(raw, "user_number")
         return Notification(
             account=self._account,
@@ -174,6 +178,8 @@ class NotifyService(OptionalOperations):
             sender=self._sender,
             category="inbound",
             actions=(REPLY_ACTION,) if self._reply_template else (),
+            status=reply_status,
+            popup=not reply_status,  # the text popped up when it came, not again
         )
 
     async def reply(
@@ -186,6 +192,15 @@ class NotifyService(OptionalOperations):
         number = rest.partition(":")[2]
         if prefix != "in" or not number:
             raise Rejected("only received texts can be answered")
+        # Notify takes no idempotency key: the reference carries ours, and a
+        # retry first asks whether the reply already went out.
+        text_id = rest.partition(":")[0]
+        reference = f"reply:{text_id}:{idempotency_key}"
+        already = await request_json(
+            self._client, "GET", "v2/notifications", params={"reference": reference}
+        )
+        if isinstance(already, dict) and already.get("notifications"):
+            return self._replied(notification_id, number, content, action)
         template = await request_json(self._client, "GET", f"v2/template/{self._reply_template}")
         keys = list((template or {}).get("personalisation") or {"message": {}})
         personalisation = {key: content for key in keys[:1]} or {"message": content}
@@ -197,9 +212,14 @@ class NotifyService(OptionalOperations):
                 "phone_number": number,
                 "template_id": self._reply_template,
                 "personalisation": personalisation,
-                "reference": f"reply:{idempotency_key}",
+                "reference": reference,
             },
         )
+        return self._replied(notification_id, number, content, action)
+
+    def _replied(
+        self, notification_id: str, number: str, content: str, action: str | None
+    ) -> Notification:
         return Notification(
             account=self._account,
             id=notification_id,
@@ -220,6 +240,16 @@ class NotifyService(OptionalOperations):
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def _reply_statuses(sent: list[dict[str, Any]]) -> dict[str, str]:
+    """Received-text id → the delivery status of the reply sent to it."""
+    statuses: dict[str, str] = {}
+    for message in reversed(sent):  # oldest first, so the newest reply wins
+        reference = message.get("reference")
+        if isinstance(reference, str) and reference.startswith("reply:"):
+            statuses[reference.split(":")[1]] = text(message.get("status"))
+    return statuses
 
 
 def _missing(field: str) -> Any:
