@@ -125,7 +125,11 @@ def run_demo(port: int = 0, debug: bool = False) -> int:
                 name="Council (Notify)",
                 provider="notify",
                 url=url,
-                options={"reply_template_id": credentials.notify_reply_template},
+                # A local hub answers at once; poll it every few seconds, not 30.
+                options={
+                    "reply_template_id": credentials.notify_reply_template,
+                    "poll_seconds": "3",
+                },
             ),
         )
         secrets.set("demo", credentials.user_token)

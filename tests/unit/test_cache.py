@@ -169,3 +169,15 @@ def test_an_older_cache_layout_is_rebuilt_and_the_outbox_kept(tmp_path: Path) ->
     assert [i.idempotency_key for i in cache.pending("a")] == ["k1"]
     cache.apply_page("a", page(note("2", icon_url="https://cdn.example/i.png")))
     assert cache.get("a", "2") == note("2", icon_url="https://cdn.example/i.png")
+
+
+def test_a_status_turning_into_an_alert_is_fresh_once_and_wants_attention(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.db")
+    quiet = note("1", status="sending", popup=False, seen_at=NOW, read_at=NOW)
+    assert [n.id for n in cache.apply_page("a", page(quiet, local_state=True))] == ["1"]
+    assert cache.apply_page("a", page(quiet, local_state=True)) == []
+    failed = note("1", status="permanent-failure", popup=True)
+    [alert] = cache.apply_page("a", page(failed, local_state=True))
+    assert alert.popup and not alert.is_seen and not alert.is_read
+    assert cache.apply_page("a", page(failed, local_state=True)) == []  # once
+    assert cache.count_unseen() == 1

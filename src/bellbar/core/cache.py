@@ -177,7 +177,15 @@ class Cache:
                 keep = page.local_state or item.id in held
                 merge = _MERGE_KEEPING_LOCAL if keep else _MERGE_FROM_SERVER
                 db.execute(_UPSERT + merge, _row(account, item))
-                if known is None or (item.popup and item.status and known[0] != item.status):
+                if known is None:
+                    fresh.append(item)
+                elif item.popup and item.status and known[0] != item.status:
+                    # A new alert about a known item: it wants attention again.
+                    db.execute(
+                        "UPDATE notifications SET seen_at = NULL, read_at = NULL "
+                        "WHERE account = ? AND id = ?",
+                        (account, item.id),
+                    )
                     fresh.append(item)
             gone = set(page.removed)
             if page.complete_from is not None:

@@ -79,7 +79,7 @@ class Inbox:
                 account.id,
                 make_provider(account, token),
                 self.cache,
-                poll_seconds=self._poll_seconds,
+                poll_seconds=_poll_seconds(account, self._poll_seconds),
             )
             sync.received.connect(self._on_received)
             sync.acknowledged.connect(self._on_acknowledged)
@@ -205,3 +205,12 @@ class Inbox:
         if account is not None:
             self.action_failed.emit(account, message)
         self.changed.emit()
+
+
+def _poll_seconds(account: Account, default: float) -> float:
+    """An account may poll faster (a local hub) or slower than the default; never
+    faster than once a second."""
+    try:
+        return max(1.0, float(account.options.get("poll_seconds", default)))
+    except ValueError:
+        return default

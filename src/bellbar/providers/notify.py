@@ -153,16 +153,23 @@ class NotifyService(OptionalOperations):
         template = raw.get("template") or {}
         name = self._template_names.get(str(template.get("id")), "")
         words = STATUS_WORDS.get(status, status)
+        created = timestamp(raw.get("created_at")) or _missing("created_at")
+        alert = status in self._alerts
+        # A message that merely left or arrived asks for no attention: it comes
+        # in seen and read, and only an alerting status counts on the badge.
+        settled = None if alert else created
         return Notification(
             account=self._account,
             id=required_text(raw, "id"),
             title=f"{words}: {kind} to {recipient}",
             body=text(raw.get("body")),
-            sent_at=timestamp(raw.get("created_at")) or _missing("created_at"),
+            sent_at=created,
             sender=f"{self._sender} · {name}" if name else self._sender,
             category=kind,
             status=status,
-            popup=status in self._alerts,
+            popup=alert,
+            seen_at=settled,
+            read_at=settled,
         )
 
     def _received(self, raw: dict[str, Any], reply_status: str) -> Notification:
