@@ -72,10 +72,10 @@ def test_validation_errors_answer_40010(
     assert fragment in response.json()["message"]
 
 
-def test_a_huge_body_is_refused_with_40010(hub: HubProcess, bot: HubBot) -> None:
+def test_a_huge_body_is_refused_with_413_in_the_envelope(hub: HubProcess, bot: HubBot) -> None:
     huge = b'{"message": "' + b"x" * (5 * 1024 * 1024) + b'"}'
     response = httpx.post(f"{hub.api}/push/{bot.token}", content=huge, timeout=30)
-    assert (response.status_code, response.json()["code"]) == (400, 40010)
+    assert (response.status_code, response.json()["code"]) == (413, 40010)
     assert "too large" in response.json()["message"]
 
 

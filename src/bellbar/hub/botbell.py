@@ -44,7 +44,7 @@ async def json_body(request: Request, *, required: bool = True) -> Any:
     try:
         raw = await read_body(request, MAX_BODY)
     except BodyTooLarge:
-        raise invalid("Request body too large") from None
+        raise BotBellFailure(envelope.VALIDATION, "Request body too large", status=413) from None
     if not raw.strip():
         if required:
             raise invalid("Request body must be a JSON object")

@@ -28,11 +28,19 @@ _STATUS = {
 class BotBellFailure(Exception):
     """Raised by a route to answer with an error envelope."""
 
-    def __init__(self, code: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        status: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.status = status or _STATUS.get(code, 400)
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
@@ -42,6 +50,6 @@ def ok(data: Any, status: int = 200) -> JSONResponse:
 def failure(error: BotBellFailure) -> JSONResponse:
     return JSONResponse(
         {"code": error.code, "message": error.message},
-        status_code=_STATUS.get(error.code, 400),
+        status_code=error.status,
         headers=error.headers,
     )
