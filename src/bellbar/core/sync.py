@@ -30,6 +30,7 @@ from bellbar.core.signals import Signal
 from bellbar.core.timefmt import utc_now
 from bellbar.providers.base import (
     AuthError,
+    NetworkError,
     Page,
     Provider,
     ProviderError,
@@ -40,6 +41,7 @@ from bellbar.providers.base import (
 log = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 30.0
+RECONNECT_CAP = 4.0  # seconds between tries while a server does not answer at all
 
 
 class AccountSync:
@@ -125,6 +127,10 @@ class AccountSync:
                 return
             except ProviderError as exc:
                 delay = backoff.next_delay()
+                if isinstance(exc, NetworkError):
+                    # Nobody answered: trying costs the server nothing, so keep
+                    # trying often enough to be back within seconds of it.
+                    delay = min(delay, RECONNECT_CAP)
                 log.info("account %s: %s; retrying in %.1f s", self.account_id, exc, delay)
                 await self._wait_until(utc_now().timestamp() + delay, str(exc))
 

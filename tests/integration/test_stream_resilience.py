@@ -1,0 +1,53 @@
+"""After a long outage the stream is back within 5 s of the hub, nothing lost or doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from bellbar.core.cache import Cache
+from bellbar.core.inbox import Inbox
+from bellbar.core.model import Account, Notification, SyncState
+from bellbar.core.secrets import MemorySecrets
+from tests.helpers.hub import HubProcess
+from tests.helpers.qt import until
+
+
+def test_reconnects_within_five_seconds_after_a_long_outage(tmp_path: Path) -> None:
+    hub = HubProcess(tmp_path / "hub.sqlite3", ("--push-rate", "1000")).start()
+    user = hub.create_user()
+    bot = hub.create_bot(user)
+    cache = Cache(tmp_path / "cache.sqlite3")
+    secrets = MemorySecrets()
+    secrets.set("acc", user.user_token)
+    inbox = Inbox(cache, secrets)
+    arrived: list[Notification] = []
+    inbox.arrived.connect(arrived.extend)
+
+    def state() -> SyncState:
+        return inbox.statuses()["acc"].state
+
+    async def scenario() -> float:
+        inbox.start([Account(id="acc", name="Hub", provider="botbell", url=hub.url)])
+        await until(lambda: state() is SyncState.LIVE)
+        await hub.push_async(bot, message="before")
+        hub.kill()
+        await asyncio.sleep(20)  # long enough for the backoff to have grown
+        hub.start()
+        back = time.monotonic()
+        await hub.push_async(bot, message="while reconnecting")
+        await until(lambda: state() is SyncState.LIVE, timeout=15, what="live again")
+        took = time.monotonic() - back
+        await hub.push_async(bot, message="after")
+        await until(lambda: cache.count() == 3)
+        await inbox.stop()
+        return took
+
+    try:
+        took = asyncio.run(scenario())
+    finally:
+        hub.stop()
+    print(f"\nlive again {took:.2f} s after the hub came back")
+    assert took < 5.0
+    assert sorted(n.body for n in arrived) == ["after", "before", "while reconnecting"]
