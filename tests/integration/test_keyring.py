@@ -126,3 +126,41 @@ def test_magicbell_account_from_the_command_line(
     assert incomplete.returncode == 1 and "external id or email" in incomplete.stderr
     assert bellbar(env, "accounts", "remove", "Acme").returncode == 0
     assert bellbar(env, "accounts", "test", "Acme").returncode == 1
+
+
+def test_no_secret_of_any_provider_reaches_a_file(
+    keyring_env: dict[str, str], tmp_path: Path, hub: HubProcess, user: HubUser
+) -> None:
+    """Accounts of every provider plus a broken one, a debug-level session with
+    errors, then every file under the app's directories is searched."""
+    env = app_env(keyring_env, tmp_path)
+    mb = hub.create_magicbell_project()
+    bt = hub.create_belltastic_project()
+    nt = hub.create_notify_service()
+    accounts = [
+        (("botbell", "--name", "Hub", "--url", hub.url), user.user_token),
+        (("botbell", "--name", "Broken", "--url", "http://127.0.0.1:9"), "ut_broken_secret_value"),
+        (("magicbell", "--name", "MB", "--url", f"{hub.url}/magicbell", "--api-key", mb["api_key"],
+          "--external-id", "u", "--secret-kind", "api-secret"), mb["api_secret"]),
+        (("belltastic", "--name", "BT", "--url", f"{hub.url}/belltastic/api/v1", "--project-id",
+          str(bt["project_id"]), "--user-id", "u"), bt["project_token"]),
+        (("notify", "--name", "NT", "--url", hub.url), nt["api_key"]),
+    ]  # fmt: skip
+    for arguments, secret in accounts:
+        assert bellbar(env, "accounts", "add", *arguments, stdin=secret + "\n").returncode == 0
+    tray = subprocess.Popen([sys.executable, "-m", "bellbar", "--debug"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    log = tmp_path / "state/bellbar/log/bellbar.log"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        text = log.read_text() if log.exists() else ""
+        if text.count(": live") >= 3 and ": polling" in text and "retrying in" in text:
+            break
+        time.sleep(0.2)
+    tray.terminate()
+    output = tray.communicate(timeout=15)[0].decode()
+    assert text.count(": live") >= 3 and "retrying in" in text
+    secrets = [secret for _, secret in accounts] + [nt["api_key"][-36:]]
+    for secret in secrets:
+        assert files_containing(tmp_path, secret) == [], secret
+        assert secret not in output
