@@ -60,7 +60,8 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         cwd=d,
     )
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "san.cnf", "-out", "server.pem", cwd=d)  # fmt: skip
+            "-CAcreateserial", "-days", "2", "-extfile", "san.cnf", "-out", "server.pem",
+            cwd=d)  # fmt: skip
     body = json.dumps(
         {"code": 0, "data": {"messages": [], "cursor": "0", "has_more": False}}
     ).encode()
