@@ -75,6 +75,7 @@ def test_a_broken_server_gives_a_status_not_a_crash(
             what="status line",
         )
         assert "Test hub: retrying" in status and "next try in" in status
+        assert harness.app.countdown.isActive()  # the seconds count down
         assert harness.cache.count() == 0  # nothing partial reached the cache
         assert harness.app.window.isVisible()
         await harness.stop()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from bellbar import __version__
@@ -57,6 +57,8 @@ class TrayApp(QObject):
         self.inbox = inbox
         self._account_store = account_store
         self.account_dialog: AccountDialog | None = None
+        self.countdown = QTimer(self, interval=1000)
+        self.countdown.timeout.connect(self._update_status)
         self.do_not_disturb = preferences.do_not_disturb
         self.notice = notice
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
@@ -145,6 +147,12 @@ class TrayApp(QObject):
     def _on_status(self, account: Account, status: AccountStatus) -> None:
         self._statuses[account.id] = (account, status)
         self._update_status()
+        # Count "next try in N s" down while some account waits; idle otherwise.
+        waiting = any(s.retry_at is not None for _, s in self._statuses.values())
+        if waiting and not self.countdown.isActive():
+            self.countdown.start()
+        elif not waiting:
+            self.countdown.stop()
 
     def _on_action_failed(self, account: Account, message: str) -> None:
         self.window.set_status(self.tr("%s: not sent: %s") % (account.name, message))
