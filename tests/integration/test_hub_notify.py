@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -190,11 +191,19 @@ def test_jwt_clock_skew_and_auth_errors(hub: HubProcess) -> None:
     def get(headers: dict[str, str]) -> httpx.Response:
         return httpx.get(url, headers=headers)
 
-    now = time.time()
-    assert get({"Authorization": f"Bearer {service.token(now - 29)}"}).status_code == 200
-    assert get({"Authorization": f"Bearer {service.token(now + 29)}"}).status_code == 200
-    for iat in (now - 31, now + 31):
-        late = get({"Authorization": f"Bearer {service.token(iat)}"})
+    def aged(seconds: int) -> str:
+        """A token issued `seconds` ago (negative: in the future). `iat` is whole
+        seconds, so round towards now for an edge inside the 30 s and away from
+        now for one outside it: the edge then holds whatever the clock's fraction."""
+        now = time.time()
+        towards_now = math.ceil(now) if seconds > 0 else math.floor(now)
+        away = math.floor(now) if seconds > 0 else math.ceil(now)
+        return f"Bearer {service.token((towards_now if abs(seconds) < 30 else away) - seconds)}"
+
+    assert get({"Authorization": aged(29)}).status_code == 200
+    assert get({"Authorization": aged(-29)}).status_code == 200
+    for seconds in (31, -31):
+        late = get({"Authorization": aged(seconds)})
         assert late.status_code == 403
         assert late.json() == {
             "status_code": 403,
@@ -212,16 +221,16 @@ def test_jwt_clock_skew_and_auth_errors(hub: HubProcess) -> None:
             {"error": "AuthError", "message": "Unauthorized: authentication token must be provided"}
         ],
     }
-    assert get({"Authorization": f"Basic {service.token(now)}"}).status_code == 401
+    assert get({"Authorization": aged(0).replace("Bearer", "Basic")}).status_code == 401
     wrong_secret = "00000000-0000-4000-8000-000000000000"
-    forged = jwt.encode({"iss": service.id, "iat": int(now)}, wrong_secret, algorithm="HS256")
+    forged = jwt.encode(
+        {"iss": service.id, "iat": int(time.time())}, wrong_secret, algorithm="HS256"
+    )
     assert get({"Authorization": f"Bearer {forged}"}).json()["errors"][0]["message"] == (
         "Invalid token: API key not found"
     )
     assert "message" not in missing.json()
-    prefixed = httpx.get(
-        f"{hub.url}/notify/v2/templates", headers={"Authorization": f"Bearer {service.token(now)}"}
-    )
+    prefixed = httpx.get(f"{hub.url}/notify/v2/templates", headers={"Authorization": aged(0)})
     assert prefixed.status_code == 200 and len(prefixed.json()["templates"]) == 4
 
 
