@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
@@ -88,9 +89,19 @@ def test_connection_failures_and_oversized_bodies() -> None:
 
     with pytest.raises(NetworkError):
         asyncio.run(adapter(refuse).changes(None))
-    huge = b'{"code":0,"data":' + b" " * (5 * 1024 * 1024) + b"}"
+    chunks_read = 0
+
+    async def fifty_megabytes() -> AsyncIterator[bytes]:
+        nonlocal chunks_read
+        yield b'{"code":0,"data":'
+        for _ in range(50):
+            chunks_read += 1
+            yield b" " * (1024 * 1024)
+
+    hostile = adapter(lambda request: httpx.Response(200, content=fifty_megabytes()))
     with pytest.raises(BadResponse, match="larger than"):
-        asyncio.run(answering(200, huge).changes(None))
+        asyncio.run(hostile.changes(None))
+    assert chunks_read <= 6  # it stopped reading at the 4 MiB cap
 
 
 json_values = st.recursive(

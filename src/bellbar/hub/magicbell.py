@@ -29,7 +29,7 @@ from bellbar.hub.state import HubState
 from bellbar.providers.magicbell import user_hmac
 
 Handler = Callable[[Request], Awaitable[Response]]
-MAX_BODY = 256 * 1024
+MAX_BODY = 64 * 1024
 LIMITS = {"title": 255, "action_url": 2048, "category": 100, "topic": 100}
 
 

@@ -27,7 +27,7 @@ from bellbar.hub.state import HubState
 
 Handler = Callable[[Request, str], Awaitable[Response]]
 PAGE = 250
-MAX_BODY = 2 * 1024 * 1024
+MAX_BODY = 3 * 1024 * 1024  # a precompiled letter: a 2 MB PDF, base64
 UK_MOBILE = re.compile(r"^07\d{9}$")
 INTERNATIONAL = re.compile(r"^\+\d{8,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -268,7 +268,7 @@ async def _json(request: Request) -> dict[str, Any]:
     try:
         raw = await read_body(request, MAX_BODY)
     except BodyTooLarge:
-        raise invalid("Request body too large") from None
+        raise NotifyFailure(413, "ValidationError", "Request body too large") from None
     try:
         data = json.loads(raw or b"{}")
     except ValueError:
