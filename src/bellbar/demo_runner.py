@@ -49,6 +49,8 @@ def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
             str(db_path),
             "--port",
             str(port),
+            # Demo bots may well listen on this machine: let reply URLs point here.
+            "--allow-private-webhooks",
         ],
         stdout=subprocess.PIPE,
         text=True,

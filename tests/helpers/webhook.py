@@ -19,6 +19,7 @@ class WebhookReceiver:
     """Answers every POST with `status`; `received` keeps what came in."""
 
     status: int = 200
+    location: str = ""
     received: list[ReceivedWebhook] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
@@ -33,6 +34,8 @@ class WebhookReceiver:
                     ReceivedWebhook({k.lower(): v for k, v in self.headers.items()}, body)
                 )
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
