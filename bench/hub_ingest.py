@@ -86,8 +86,9 @@ def ingest(tmp: Path, seconds: float) -> list[dict[str, object]]:
     app = tmp / "bare_app.py"
     app.write_text(BARE_APP)
     bare = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(tmp), "bare_app:app", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"],
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(tmp), "bare_app:app",
+         "--port", str(port), "--log-level", "warning", "--no-access-log",
+         "--loop", "uvloop", "--http", "httptools"],
         cwd=tmp,
     )  # fmt: skip
     time.sleep(1.5)
