@@ -362,7 +362,7 @@ def _tray(args: argparse.Namespace) -> int:
     from bellbar.core.logs import setup_logging
     from bellbar.core.paths import AppPaths
     from bellbar.core.secrets import KeyringSecrets
-    from bellbar.ui.app import run_tray
+    from bellbar.ui.launch import run_tray
 
     paths = AppPaths.for_profile()
     setup_logging(paths, debug=args.debug)

@@ -82,7 +82,7 @@ def _demo_secrets() -> tuple[SecretStore, str]:
 
 
 def run_demo(port: int = 0, debug: bool = False) -> int:
-    from bellbar.ui.app import run_tray
+    from bellbar.ui.launch import run_tray
 
     paths = AppPaths.for_profile("demo")
     shutil.rmtree(paths.data_dir, ignore_errors=True)

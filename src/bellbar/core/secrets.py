@@ -9,10 +9,8 @@ to work but fails on first write, so `check()` does a real write.
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 from typing import Protocol
-
-import keyring
-import keyring.errors
 
 from bellbar.core.errors import KeyringUnavailable
 
@@ -26,6 +24,15 @@ _FIX = (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _keyring() -> ModuleType:
+    """keyring, imported on first use: its backends take tens of milliseconds
+    to load, which the tray icon should not wait for."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 class SecretStore(Protocol):
@@ -42,6 +49,7 @@ class KeyringSecrets:
 
     def check(self) -> None:
         """Raise `KeyringUnavailable` unless the keyring can really store a secret."""
+        keyring = _keyring()
         backend = keyring.get_keyring()
         if backend.priority <= 0 or "fail" in type(backend).__module__:
             raise KeyringUnavailable(
@@ -56,18 +64,22 @@ class KeyringSecrets:
             ) from exc
 
     def get(self, account_id: str) -> str | None:
+        keyring = _keyring()
         try:
-            return keyring.get_password(SERVICE, account_id)
+            secret: str | None = keyring.get_password(SERVICE, account_id)
+            return secret
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(f"Cannot read from the keyring ({exc}). {_FIX}") from exc
 
     def set(self, account_id: str, secret: str) -> None:
+        keyring = _keyring()
         try:
             keyring.set_password(SERVICE, account_id, secret)
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(f"Cannot write to the keyring ({exc}). {_FIX}") from exc
 
     def delete(self, account_id: str) -> None:
+        keyring = _keyring()
         try:
             keyring.delete_password(SERVICE, account_id)
         except keyring.errors.PasswordDeleteError:

@@ -1,41 +1,33 @@
 """The tray application: wires the Qt-free `Inbox` to the tray, window and pop-ups.
 
 `TrayApp` is composition only: every decision about data lives in
-`bellbar.core`, every pixel in the other ui modules. `run_tray` owns the
-process: QApplication, the qasync loop, single instance, clean shutdown.
+`bellbar.core`, every pixel in the other ui modules. The process around it
+(QApplication, the first paint, the qasync loop, shutdown) is `launch.py`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sys
-from collections.abc import Callable, Coroutine
-from dataclasses import replace
-from types import TracebackType
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from bellbar import __version__
-from bellbar.core.cache import Cache
-from bellbar.core.config import Config, Preferences, load_config, save_config
-from bellbar.core.errors import BellbarError
-from bellbar.core.icons import IconCache
+from bellbar.core.config import Preferences
 from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
-from bellbar.ui.accounts import AccountDialog
 from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
-from bellbar.ui.quit_signals import QuitSignals
-from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
 from bellbar.ui.tray import TrayIcon
+
+if TYPE_CHECKING:
+    from bellbar.ui.accounts import AccountDialog
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +44,7 @@ class TrayApp(QObject):
         on_quit: Callable[[], None] | None = None,
         account_store: tuple[AppPaths, SecretStore] | None = None,
         icons: IconLoader | None = None,
+        tray: TrayIcon | None = None,
     ) -> None:
         super().__init__()
         self.inbox = inbox
@@ -66,7 +59,7 @@ class TrayApp(QObject):
         self.model = InboxModel(inbox.cache)
         self.window = InboxWindow(self.model, inbox.capabilities, icons)
         self.popups = PopupStack(preferences.popup_seconds, icons)
-        self.tray = TrayIcon(do_not_disturb=self.do_not_disturb)
+        self.tray = tray or TrayIcon(do_not_disturb=self.do_not_disturb)
 
         self.tray.open_inbox.connect(self.window.present)
         self.tray.mark_all_read.connect(inbox.mark_all_read)
@@ -105,6 +98,8 @@ class TrayApp(QObject):
         """Add an account; once saved it starts syncing at once."""
         if self._account_store is None:
             return None
+        from bellbar.ui.accounts import AccountDialog  # only when asked for: keeps start-up light
+
         if self.account_dialog is None:
             self.account_dialog = AccountDialog(*self._account_store)
             self.account_dialog.account_saved.connect(self._on_account_added)
@@ -177,97 +172,3 @@ class TrayApp(QObject):
         self.popups.close_all()
         self.tray.hide()
         self._on_quit()
-
-
-def _install_excepthook() -> None:
-    """asyncSlot and Qt callbacks raise into sys.excepthook: log, do not die."""
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error", exc_info=(kind, value, tb))
-
-    sys.excepthook = hook
-
-
-def run_tray(
-    paths: AppPaths,
-    config: Config,
-    secrets: SecretStore,
-    *,
-    notice: str = "",
-    background: Callable[[], Coroutine[Any, Any, None]] | None = None,
-    throwaway: bool = False,
-) -> int:
-    """Run the tray app until Quit. Returns the process exit code.
-
-    `background` runs alongside (the demo's bot). A `throwaway` profile (the
-    demo) saves no preferences and offers no "Add account…".
-    """
-    import qasync
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Bellbar")
-    app.setDesktopFileName("bellbar")
-    app.setQuitOnLastWindowClosed(False)
-    name = server_name(paths.config_dir)
-    if notify_running(name):
-        print("Bellbar is already running; its inbox was brought to the front.")
-        return 0
-    _install_excepthook()
-    paths.ensure()
-    cache = Cache(paths.cache_db)
-    inbox = Inbox(cache, secrets)
-    inbox.badge_counts_unread = config.preferences.badge_counts == "unread"
-
-    icons = IconLoader(IconCache(paths.cache_dir / "icons"))
-
-    async def main() -> None:
-        done = asyncio.Event()
-        tray_app = TrayApp(
-            inbox,
-            config.preferences,
-            notice=notice,
-            on_quit=done.set,
-            account_store=None if throwaway else (paths, secrets),
-            icons=icons,
-        )
-        instance = InstanceServer(name)
-        instance.show_requested.connect(tray_app.window.present)
-        quit_signals = QuitSignals()
-        quit_signals.received.connect(done.set)
-        if not throwaway:
-            tray_app.tray.do_not_disturb_changed.connect(
-                lambda enabled: _save_do_not_disturb(paths, enabled)
-            )
-        tray_app.start()
-        if not config.accounts:
-            tray_app.window.present()  # the notice says how to add one
-        log.info("Bellbar %s started; tray available: %s", __version__, TrayIcon.available())
-        inbox.start(list(config.accounts))
-        extra = asyncio.create_task(background()) if background else None
-        await done.wait()
-        if extra is not None:
-            extra.cancel()
-        quit_signals.close()
-        tray_app.tray.hide()
-        await inbox.stop()
-        await icons.aclose()
-        cache.close()
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
-    return 0
-
-
-def _save_do_not_disturb(paths: AppPaths, enabled: bool) -> None:
-    """Re-read the file first, so accounts added meanwhile by the CLI survive."""
-    try:
-        current = load_config(paths.config_file)
-        preferences = replace(current.preferences, do_not_disturb=enabled)
-        save_config(paths.config_file, replace(current, preferences=preferences))
-    except (BellbarError, OSError) as exc:
-        log.warning("could not save Do not disturb: %s", exc)
