@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent, QGuiApplication
@@ -70,4 +70,33 @@ def test_only_safe_links_get_an_open_button(qtbot) -> None:  # type: ignore[no-u
     assert "Open link" not in labels(unsafe)
     qtbot.keyClick(unsafe, Qt.Key.Key_Escape)  # Esc dismisses
     assert stack.popups == [safe]
+    stack.close_all()
+
+
+def test_a_flood_is_coalesced_into_an_and_n_more_popup(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=30)
+    base = datetime.now(UTC)
+    flood = [
+        replace(QUESTION, id=str(i), title=f"n{i}", sent_at=base + timedelta(seconds=i))
+        for i in range(30)
+    ]
+    stack.show_batch(flood)
+    assert len(stack.popups) == 5
+    summary = next(p for p in stack.popups if p.notification.id == "bellbar:summary")
+    assert summary.notification.title == "and 26 more new"
+    assert [p.notification.title for p in stack.popups if p is not summary] == [
+        "n26",
+        "n27",
+        "n28",
+        "n29",
+    ]
+    more = [
+        replace(QUESTION, id=f"m{i}", sent_at=base + timedelta(minutes=1, seconds=i))
+        for i in range(10)
+    ]
+    stack.show_batch(more)
+    summaries = [p for p in stack.popups if p.notification.id == "bellbar:summary"]
+    assert len(summaries) == 1 and summaries[0].notification.title == "and 32 more new"
+    with qtbot.waitSignal(stack.summary_clicked), qtbot.assertNotEmitted(stack.clicked):
+        qtbot.mouseClick(summaries[0], Qt.MouseButton.LeftButton)
     stack.close_all()

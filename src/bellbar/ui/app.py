@@ -76,6 +76,7 @@ class TrayApp(QObject):
         self.window.shown.connect(inbox.mark_all_seen)
         self.popups.reply_requested.connect(self._reply)
         self.popups.clicked.connect(inbox.mark_read)
+        self.popups.summary_clicked.connect(self.window.present)
         inbox.changed.connect(self._refresh)
         inbox.arrived.connect(self._on_arrived)
         inbox.updated.connect(self.popups.update_notification)
@@ -124,10 +125,8 @@ class TrayApp(QObject):
         went unnoticed must leave the badge counting."""
         if self.window.isVisible():
             self.inbox.mark_all_seen()
-        if self.do_not_disturb:
-            return
-        for item in items:
-            self.popups.show_notification(item)
+        if not self.do_not_disturb:
+            self.popups.show_batch(items)
 
     def _refresh(self) -> None:
         self.model.refresh()

@@ -8,6 +8,8 @@ after a few seconds unless the pointer is over it or the user is typing;
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QEnterEvent, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -29,6 +31,7 @@ MARGIN = 12
 GAP = 8
 MAX_VISIBLE = 5
 CONFIRM_MS = 1500
+SUMMARY_ID = "bellbar:summary"
 
 
 class Popup(QFrame):
@@ -51,6 +54,7 @@ class Popup(QFrame):
     ) -> None:
         super().__init__(None)
         self.notification = notification
+        self.summarised = 0  # how many notifications a summary pop-up stands for
         self._icons = icons
         self.icon = QLabel(self)
         self.icon.setTextFormat(Qt.TextFormat.PlainText)  # it only ever holds a pixmap
@@ -220,10 +224,17 @@ class Popup(QFrame):
 
 
 class PopupStack(QObject):
-    """Places pop-ups bottom-right, newest at the bottom, at most five."""
+    """Places pop-ups bottom-right, newest at the bottom, at most five.
+
+    Signals:
+        reply_requested(notification, action_key, text)
+        clicked(notification)
+        summary_clicked(): the "and N more" pop-up was clicked.
+    """
 
     reply_requested = Signal(object, object, str)
     clicked = Signal(object)
+    summary_clicked = Signal()
 
     def __init__(
         self, seconds: int = 6, icons: IconLoader | None = None, parent: QObject | None = None
@@ -232,6 +243,38 @@ class PopupStack(QObject):
         self.seconds = seconds
         self.icons = icons
         self.popups: list[Popup] = []
+
+    def show_batch(self, items: list[Notification]) -> None:
+        """Show what arrived together. A flood is coalesced: the newest few get
+        pop-ups, the rest one summary ("and 37 more") that opens the inbox."""
+        if len(items) <= MAX_VISIBLE:
+            for item in items:
+                self.show_notification(item)
+            return
+        newest = sorted(items, key=lambda n: n.sent_at)[-(MAX_VISIBLE - 1) :]
+        self.show_summary(len(items) - len(newest))
+        for item in newest:
+            self.show_notification(item)
+
+    def show_summary(self, count: int) -> Popup:
+        """One pop-up standing for `count` notifications that got none."""
+        for popup in list(self.popups):
+            if popup.notification.id == SUMMARY_ID:
+                count += popup.summarised
+                popup.close()
+        summary = Notification(
+            account="",
+            id=SUMMARY_ID,
+            title=self.tr("and %n more new", "", count),
+            body=self.tr("Open the inbox to see them all."),
+            sent_at=datetime.now(UTC),
+            sender="Bellbar",
+        )
+        popup = self.show_notification(summary)
+        popup.summarised = count
+        popup.clicked.disconnect(self.clicked)
+        popup.clicked.connect(lambda _: self.summary_clicked.emit())
+        return popup
 
     def show_notification(self, n: Notification) -> Popup:
         while len(self.popups) >= MAX_VISIBLE:
