@@ -109,13 +109,14 @@ class AccountSync:
             try:
                 if self.status.state is not SyncState.POLLING:
                     self._set_status(AccountStatus(SyncState.CONNECTING))
+                began = asyncio.get_running_loop().time()
                 await self._catch_up()
                 backoff.reset()
                 if use_stream:
                     await self._follow_stream(backoff)
                 else:
                     self._set_status(AccountStatus(SyncState.POLLING, "polling"))
-                    await self._sleep_until_poll()
+                    await self._sleep_until_poll(began + self._poll_seconds)
             except StreamUnsupported:
                 log.info("account %s: no realtime stream, polling", self.account_id)
                 use_stream = False
@@ -134,11 +135,13 @@ class AccountSync:
                 log.info("account %s: %s; retrying in %.1f s", self.account_id, exc, delay)
                 await self._wait_until(utc_now().timestamp() + delay, str(exc))
 
-    async def _sleep_until_poll(self) -> None:
-        """Wait the poll interval, or less when a local change wants a refetch."""
+    async def _sleep_until_poll(self, due: float) -> None:
+        """Wait until the next poll is due (a poll every interval, however long
+        the last one took), or less when a local change wants a refetch."""
         self._poll_now.clear()
+        remaining = max(0.0, due - asyncio.get_running_loop().time())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._poll_now.wait(), self._poll_seconds)
+            await asyncio.wait_for(self._poll_now.wait(), remaining)
 
     async def _catch_up(self) -> None:
         """Page through the changes feed until the cache is current."""
