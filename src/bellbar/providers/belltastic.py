@@ -16,10 +16,9 @@ from urllib.parse import quote, urlsplit
 
 from bellbar.core.model import Capabilities, Notification
 from bellbar.providers.base import BadResponse, OptionalOperations, Page, Rejected
-from bellbar.providers.events import page_for_event
+from bellbar.providers.events import event_pages
 from bellbar.providers.http import make_client, request, request_json
-from bellbar.providers.sse import frames
-from bellbar.providers.wire import text, timestamp
+from bellbar.providers.wire import required_text, text, timestamp
 
 PAGE_SIZE = 25
 SNAPSHOT_PAGES = 2
@@ -86,12 +85,10 @@ class BelltasticUser(OptionalOperations):
             total=len(items) if complete else None,
         )
 
-    async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
-        async for frame in frames(self._client, f"{self._user_path}/events", cursor):
-            if frame is None:
-                yield Page((), None)  # the link is alive
-            else:
-                yield await page_for_event(*frame, self._parse, lambda: self.changes(None))
+    def stream(self, cursor: str | None) -> AsyncIterator[Page]:
+        return event_pages(
+            self._client, f"{self._user_path}/events", cursor, self._parse, self.changes
+        )
 
     async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None:
         await request_json(self._client, "POST", self._one(notification_id) + "/read")
@@ -143,12 +140,9 @@ class BelltasticUser(OptionalOperations):
     def _parse(self, raw: Any) -> Notification:
         if not isinstance(raw, dict):
             raise TypeError("a notification must be an object")
-        notification_id = raw["id"]
-        if not isinstance(notification_id, str) or not notification_id:
-            raise ValueError("id must be a non-empty string")
         return Notification(
             account=self._account,
-            id=notification_id,
+            id=required_text(raw, "id"),
             title=text(raw.get("title")),
             body=text(raw.get("body")),
             sent_at=timestamp(raw["created_at"]) or EPOCH,

@@ -9,15 +9,34 @@ notification upserts it; deletes and archives remove it; bulk events
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+import httpx
+
 from bellbar.core.model import Notification
 from bellbar.providers.base import BadResponse, Page
+from bellbar.providers.sse import frames
 
 BULK_EVENTS = ("notifications/read/all", "notifications/seen/all")
 LEAVING_EVENTS = ("notifications/delete", "notifications/archived")
+
+
+async def event_pages(
+    client: httpx.AsyncClient,
+    path: str,
+    cursor: str | None,
+    parse: Callable[[Any], Notification],
+    changes: Callable[[str | None], Awaitable[Page]],
+) -> AsyncIterator[Page]:
+    """The stream at `path` as pages: an empty one per heartbeat, and what each
+    event means for the cache (`changes(None)` answers the bulk events)."""
+    async for frame in frames(client, path, cursor):
+        if frame is None:
+            yield Page((), None)  # the link is alive
+        else:
+            yield await page_for_event(*frame, parse, lambda: changes(None))
 
 
 async def page_for_event(

@@ -18,10 +18,9 @@ from typing import Any
 
 from bellbar.core.model import Capabilities, Notification
 from bellbar.providers.base import BadResponse, OptionalOperations, Page
-from bellbar.providers.events import page_for_event
+from bellbar.providers.events import event_pages
 from bellbar.providers.http import make_client, request, request_json
-from bellbar.providers.sse import frames
-from bellbar.providers.wire import count, text, timestamp
+from bellbar.providers.wire import count, required_text, text, timestamp
 
 SNAPSHOT_SIZE = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,12 +92,8 @@ class MagicBellUser(OptionalOperations):
             total=total,
         )
 
-    async def stream(self, cursor: str | None) -> AsyncIterator[Page]:
-        async for frame in frames(self._client, "events", cursor):
-            if frame is None:
-                yield Page((), None)  # the link is alive
-            else:
-                yield await page_for_event(*frame, self._parse, lambda: self.changes(None))
+    def stream(self, cursor: str | None) -> AsyncIterator[Page]:
+        return event_pages(self._client, "events", cursor, self._parse, self.changes)
 
     async def mark_read(self, notification_id: str, *, idempotency_key: str) -> None:
         await self._post(f"notifications/{notification_id}/read", idempotency_key)
@@ -129,12 +124,9 @@ class MagicBellUser(OptionalOperations):
         """One wire notification → `Notification`; raises KeyError/TypeError/ValueError."""
         if not isinstance(raw, dict):
             raise TypeError("a notification must be an object")
-        notification_id = raw["id"]
-        if not isinstance(notification_id, str) or not notification_id:
-            raise ValueError("id must be a non-empty string")
         return Notification(
             account=self._account,
-            id=notification_id,
+            id=required_text(raw, "id"),
             title=text(raw.get("title")),
             body=text(raw.get("content")),
             body_is_html=True,
