@@ -198,3 +198,26 @@ def test_another_users_message_is_not_found(hub: HubProcess, bot: HubBot) -> Non
         assert (response.status_code, response.json()["code"]) == (404, 40004)
     feed = httpx.get(f"{hub.api}/app/messages", headers=auth).json()["data"]["messages"]
     assert feed == []
+
+
+def test_concurrent_pushes_share_commits_but_keep_their_own_answers(hub: HubProcess) -> None:
+    """Group commit: 40 pushes at once against a quota of 15 → exactly 15 stored."""
+    import asyncio
+
+    user = hub.create_user(monthly_limit=15)
+    bot = hub.create_bot(user)
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            return list(await asyncio.gather(*(
+                client.post(f"{hub.api}/push/{bot.token}", json={"message": f"m{i}"}) for i in range(40)
+            )))  # fmt: skip
+
+    answers = asyncio.run(burst())
+    codes = sorted(a.json()["code"] for a in answers)
+    assert codes == [0] * 15 + [40030] * 25
+    ids = {a.json()["data"]["message_id"] for a in answers if a.json()["code"] == 0}
+    feed = httpx.get(
+        f"{hub.api}/app/messages", headers={"Authorization": f"Bearer {user.user_token}"}
+    )
+    assert {m["message_id"] for m in feed.json()["data"]["messages"]} == ids

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bellbar.hub import envelope
+from bellbar.hub.batcher import PushBatcher
 from bellbar.hub.botbell_validation import invalid, validate_push
 from bellbar.hub.envelope import BotBellFailure, ok
 from bellbar.hub.requests import BodyTooLarge, bounded_int, read_body
@@ -95,6 +96,7 @@ class BotBellRoutes:
     def __init__(self, hub: HubState) -> None:
         self.hub = hub
         self._bots: dict[str, tuple[sqlite3.Row, float]] = {}
+        self._batcher = PushBatcher(hub.db)
 
     def routes(self) -> list[BaseRoute]:
         g = guarded
@@ -170,7 +172,7 @@ class BotBellRoutes:
                 {"Retry-After": str(int(wait))},
             )
         try:
-            stored = await self.hub.db(self.hub.db.store.push, bot, fields)
+            stored = await self._batcher.push(bot, fields)
         except QuotaExceeded:
             raise BotBellFailure(envelope.QUOTA, "Monthly message quota exhausted") from None
         self.hub.bus.publish(stored["user_id"])

@@ -264,26 +264,42 @@ class Store:
         """Store a validated push; raises QuotaExceeded when the month is used up.
 
         `at` backdates the message (demo data only)."""
-        user_id = bot["user_id"]
+        [stored] = self.push_many([(bot, fields)], at=at)
+        if isinstance(stored, QuotaExceeded):
+            raise stored
+        return stored
 
-        def write(db: sqlite3.Connection) -> dict[str, Any]:
-            user = db.execute("SELECT monthly_limit FROM users WHERE id = ?", (user_id,)).fetchone()
-            if self._used_this_month(db, user_id) >= int(user["monthly_limit"]):
-                raise QuotaExceeded
-            db.execute(
-                "INSERT INTO usage VALUES (?, ?, 1) ON CONFLICT (user_id, month) "
-                "DO UPDATE SET count = count + 1",
-                (user_id, _month()),
-            )
-            message_id = new_id("msg")
-            now = time.time() if at is None else at
-            body = {k: fields[k] for k in PUSH_FIELDS if k in fields}
-            db.execute(
-                "INSERT INTO messages (id, bot_id, user_id, body, created_at, version, last_event) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'notifications/new')",
-                (message_id, bot["id"], user_id, json.dumps(body), now, self._next_version(db)),
-            )
-            return {"message_id": message_id, "created_at": now, "user_id": user_id}
+    def push_many(
+        self, pushes: list[tuple[sqlite3.Row, dict[str, Any]]], *, at: float | None = None
+    ) -> list[dict[str, Any] | QuotaExceeded]:
+        """Store many validated pushes in one transaction (group commit), each
+        answered on its own: the stored message, or QuotaExceeded for it."""
+
+        def write(db: sqlite3.Connection) -> list[dict[str, Any] | QuotaExceeded]:
+            results: list[dict[str, Any] | QuotaExceeded] = []
+            for bot, fields in pushes:
+                user_id = bot["user_id"]
+                user = db.execute(
+                    "SELECT monthly_limit FROM users WHERE id = ?", (user_id,)
+                ).fetchone()
+                if self._used_this_month(db, user_id) >= int(user["monthly_limit"]):
+                    results.append(QuotaExceeded())
+                    continue
+                db.execute(
+                    "INSERT INTO usage VALUES (?, ?, 1) ON CONFLICT (user_id, month) "
+                    "DO UPDATE SET count = count + 1",
+                    (user_id, _month()),
+                )
+                message_id = new_id("msg")
+                now = time.time() if at is None else at
+                body = {k: fields[k] for k in PUSH_FIELDS if k in fields}
+                db.execute(
+                    "INSERT INTO messages (id, bot_id, user_id, body, created_at, version, "
+                    "last_event) VALUES (?, ?, ?, ?, ?, ?, 'notifications/new')",
+                    (message_id, bot["id"], user_id, json.dumps(body), now, self._next_version(db)),
+                )
+                results.append({"message_id": message_id, "created_at": now, "user_id": user_id})
+            return results
 
         return self.write(write)
 
