@@ -208,10 +208,10 @@ def test_concurrent_pushes_share_commits_but_keep_their_own_answers(hub: HubProc
     bot = hub.create_bot(user)
 
     async def burst() -> list[httpx.Response]:
+        url = f"{hub.api}/push/{bot.token}"
         async with httpx.AsyncClient(timeout=30) as client:
-            return list(await asyncio.gather(*(
-                client.post(f"{hub.api}/push/{bot.token}", json={"message": f"m{i}"}) for i in range(40)
-            )))  # fmt: skip
+            pushes = (client.post(url, json={"message": f"m{i}"}) for i in range(40))
+            return list(await asyncio.gather(*pushes))
 
     answers = asyncio.run(burst())
     codes = sorted(a.json()["code"] for a in answers)
