@@ -62,7 +62,7 @@ NEAR_MISSES = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.one_of(json_values, NEAR_MISSES), st.sampled_from(range(len(HOSTILE))))
 def test_random_answers_raise_only_provider_errors(answer: Any, which: int) -> None:
     served["body"] = json.dumps(answer).encode()

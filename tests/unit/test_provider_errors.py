@@ -127,7 +127,7 @@ _served = {"body": b""}
 _HOSTILE = adapter(lambda request: httpx.Response(200, content=_served["body"]))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.one_of(json_values, st.fixed_dictionaries({}, optional={k: json_values for k in GOOD})))
 def test_random_messages_never_escape_as_anything_but_provider_errors(message: Any) -> None:
     page = {"code": 0, "data": {"messages": [message], "cursor": "1", "has_more": False}}
