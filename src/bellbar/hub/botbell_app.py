@@ -9,7 +9,7 @@ acting as "the BotBell app") uses, with a hub user token as Bearer:
 * `POST messages/{id}/read`, `POST messages/seen {message_ids}`, `POST messages/read-all`
 * `GET events`: SSE; replays the feed after `Last-Event-ID` (or `?since=`),
   then follows it live; `id:` is the cursor, `event:` the change name,
-  `data:` `{"name", "data": message}`; an `event: ping` every 15 s.
+  `data:` `{"name", "data": message}`; an `event: ping` every 30 s of silence.
 """
 
 from __future__ import annotations

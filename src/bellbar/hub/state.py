@@ -22,7 +22,9 @@ class HubSettings:
 
     push_rate_per_minute: int = 30
     allow_private_webhooks: bool = False
-    heartbeat_seconds: float = 15.0
+    # Long enough to cost an idle tray almost no wake-ups; short enough to
+    # pass idle-connection timeouts of proxies (commonly 60 s).
+    heartbeat_seconds: float = 30.0
     magicbell_reads_per_minute: int = 100
     magicbell_writes_per_minute: int = 60
     belltastic_requests_per_minute: int = 60

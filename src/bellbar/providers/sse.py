@@ -14,8 +14,8 @@ from httpx_sse import SSEError, aconnect_sse
 from bellbar.providers.base import BadResponse, NetworkError, StreamUnsupported
 from bellbar.providers.http import raise_for_status, read_capped
 
-# The hub sends a heartbeat every 15 s; silence for longer means a dead link.
-STREAM_READ_TIMEOUT = 45.0
+# The hub sends a heartbeat every 30 s; silence for three of them means a dead link.
+STREAM_READ_TIMEOUT = 90.0
 
 Frame = tuple[str, str, str | None]
 
