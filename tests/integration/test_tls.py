@@ -7,15 +7,14 @@ import json
 import shutil
 import ssl
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bellbar.providers.base import NetworkError
 from bellbar.providers.botbell import BotBellApp
+from tests.helpers.fixed_server import FixedResponseServer
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -62,29 +61,12 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
             "-CAcreateserial", "-days", "2", "-extfile", "san.cnf", "-out", "server.pem",
             cwd=d)  # fmt: skip
-    body = json.dumps(
-        {"code": 0, "data": {"messages": [], "cursor": "0", "has_more": False}}
-    ).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    body = json.dumps({"code": 0, "data": {"messages": [], "cursor": "0", "has_more": False}})
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(d / "server.pem", d / "server.key")
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{httpd.server_address[1]}", d / "ca.pem"
-    httpd.shutdown()
-    httpd.server_close()
+    server = FixedResponseServer(200, body.encode(), tls=context)
+    yield server.url, d / "ca.pem"
+    server.stop()
 
 
 def test_an_unknown_certificate_is_refused(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -15,6 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from bellbar.core.icons import IconCache
 from bellbar.core.model import Account
 from bellbar.ui.icon_loader import IconLoader
+from tests.helpers.fixed_server import FixedResponseServer
 from tests.helpers.hub import HubProcess
 from tests.helpers.qt import until
 
@@ -31,24 +30,9 @@ def png_bytes() -> bytes:
 
 @pytest.fixture
 def icon_server(qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    body = png_bytes()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/avatar.png"
-    httpd.shutdown()
-    httpd.server_close()
+    server = FixedResponseServer(200, png_bytes(), "image/png")
+    yield f"{server.url}/avatar.png"
+    server.stop()
 
 
 def test_belltastic_popup_shows_its_icon_and_menu(  # type: ignore[no-untyped-def]

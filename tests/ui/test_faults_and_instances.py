@@ -5,46 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
+from tests.helpers.fixed_server import FixedResponseServer
 from tests.helpers.qt import until
-
-
-class BrokenServer:
-    """A real HTTP server that answers every request with `status` and `body`."""
-
-    def __init__(self, status: int, body: bytes) -> None:
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.hits += 1
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_POST = do_GET
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.hits = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(
@@ -55,14 +24,14 @@ class BrokenServer:
     ],
     ids=["500", "malformed-json", "wrong-types"],
 )
-def broken(request: pytest.FixtureRequest) -> Iterator[BrokenServer]:
-    server = BrokenServer(*request.param)
+def broken(request: pytest.FixtureRequest) -> Iterator[FixedResponseServer]:
+    server = FixedResponseServer(*request.param)
     yield server
     server.stop()
 
 
 def test_a_broken_server_gives_a_status_not_a_crash(
-    qtbot, qloop, broken: BrokenServer, harness_for
+    qtbot, qloop, broken: FixedResponseServer, harness_for
 ) -> None:  # type: ignore[no-untyped-def]
     harness = harness_for(broken.url, "ut_whatever")
 
