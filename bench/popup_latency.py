@@ -70,7 +70,8 @@ async def run(
     inbox = Inbox(cache, secrets)
     app = TrayApp(inbox, Preferences(popup_seconds=2))
     app.start()
-    app.window.hide()
+    if app.window.isVisible():  # offscreen: no tray, so start() showed it
+        app.window.hide()
     watcher = FirstPaint()
     QApplication.instance().installEventFilter(watcher)  # type: ignore[union-attr]
     arrived: dict[str, float] = {}

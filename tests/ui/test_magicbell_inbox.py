@@ -52,7 +52,7 @@ class LinkCatcher(QObject):
 
 
 def rows(harness: Any) -> list[Notification]:
-    model = harness.app.model
+    model = harness.app.window.model
     return [model.index(r).data(NotificationRole) for r in range(model.rowCount())]
 
 
@@ -87,10 +87,11 @@ def test_magicbell_inbox_in_the_tray(qtbot, qloop, hub: HubProcess, harness_for)
             if label is not body
         )
         await project.notify(title="Server down", category="ops", action_url="javascript:alert(1)")
-        await until(lambda: len(rows(harness)) == 2)
+        await until(lambda: harness.app.tray.count == 2)
 
         window = harness.app.window
         window.present()
+        assert len(rows(harness)) == 2
         await until(lambda: harness.app.tray.count == 0, what="opening marks all seen")
         assert window.category_filter.isVisible()
         assert [window.category_filter.itemText(i) for i in range(3)] == [
@@ -106,14 +107,14 @@ def test_magicbell_inbox_in_the_tray(qtbot, qloop, hub: HubProcess, harness_for)
         qtbot.mouseClick(
             view.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.visualRect(harness.app.model.index(1)).center(),
+            pos=view.visualRect(harness.app.window.model.index(1)).center(),
         )
         await until(lambda: rows(harness)[1].is_read, what="click marks read")
         assert catcher.opened == ["https://acme.example/i/1"]
         qtbot.mouseClick(
             view.viewport(),
             Qt.MouseButton.LeftButton,
-            pos=view.visualRect(harness.app.model.index(0)).center(),
+            pos=view.visualRect(harness.app.window.model.index(0)).center(),
         )
         await until(lambda: rows(harness)[0].is_read)
         assert catcher.opened == ["https://acme.example/i/1"]  # javascript: never opens

@@ -7,7 +7,10 @@ make the app buffer 50 MB, and every httpx failure becomes a typed
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import ssl
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -34,8 +37,22 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 def make_client(base_url: str, headers: Mapping[str, str]) -> httpx.AsyncClient:
     """One client per account: TLS verified, bounded timeouts, no cookies kept."""
     return httpx.AsyncClient(
-        base_url=base_url, headers=dict(headers), timeout=TIMEOUT, follow_redirects=False
+        base_url=base_url,
+        headers=dict(headers),
+        timeout=TIMEOUT,
+        follow_redirects=False,
+        verify=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
     )
+
+
+@functools.cache
+def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """One verifying TLS context for every account: each loads the whole CA
+    bundle (about a megabyte), so a context per client would grow with the
+    accounts. Keyed on the CA variables httpx honours, so a changed
+    SSL_CERT_FILE still takes effect."""
+    del cert_file, cert_dir  # the cache key; httpx reads them from the environment
+    return httpx.create_ssl_context()
 
 
 def retry_at_from(headers: httpx.Headers, now: datetime | None = None) -> datetime:

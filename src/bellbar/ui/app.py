@@ -56,35 +56,55 @@ class TrayApp(QObject):
         self.notice = notice
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
         self._on_quit = on_quit or QApplication.quit
-        self.model = InboxModel(inbox.cache)
-        self.window = InboxWindow(self.model, inbox.capabilities, icons)
+        self._icons = icons
+        self._status_text = ""
+        self._window: InboxWindow | None = None
         self.popups = PopupStack(preferences.popup_seconds, icons)
         self.tray = tray or TrayIcon(do_not_disturb=self.do_not_disturb)
 
-        self.tray.open_inbox.connect(self.window.present)
+        self.tray.open_inbox.connect(self.show_inbox)
         self.tray.mark_all_read.connect(inbox.mark_all_read)
         self.tray.do_not_disturb_changed.connect(self._set_do_not_disturb)
         self.tray.quit_requested.connect(self._quit)
         self.tray.add_account.connect(self.open_account_dialog)
         self.tray.add_account_action.setVisible(account_store is not None)
-        self.window.reply_requested.connect(self._reply)
-        self.window.read_requested.connect(inbox.mark_read)
-        self.window.unread_requested.connect(inbox.mark_unread)
-        self.window.archive_requested.connect(inbox.archive)
-        self.window.delete_requested.connect(inbox.delete)
-        self.window.mark_all_read_requested.connect(inbox.mark_all_read)
-        self.window.shown.connect(inbox.mark_all_seen)
         self.popups.reply_requested.connect(self._reply)
         self.popups.clicked.connect(inbox.mark_read)
-        self.popups.summary_clicked.connect(self.window.present)
+        self.popups.summary_clicked.connect(self.show_inbox)
         inbox.changed.connect(self._refresh)
         inbox.arrived.connect(self._on_arrived)
         inbox.updated.connect(self.popups.update_notification)
         inbox.status_changed.connect(self._on_status)
         inbox.action_failed.connect(self._on_action_failed)
 
+    @property
+    def window(self) -> InboxWindow:
+        """The inbox window, built the first time it is needed.
+
+        A tray app spends most of its life with no window open: building the
+        list, its model and delegate only on first use keeps idle memory and
+        start-up small.
+        """
+        if self._window is None:
+            inbox = self.inbox
+            window = InboxWindow(InboxModel(inbox.cache), inbox.capabilities, self._icons)
+            window.reply_requested.connect(self._reply)
+            window.read_requested.connect(inbox.mark_read)
+            window.unread_requested.connect(inbox.mark_unread)
+            window.archive_requested.connect(inbox.archive)
+            window.delete_requested.connect(inbox.delete)
+            window.mark_all_read_requested.connect(inbox.mark_all_read)
+            window.shown.connect(self._on_window_shown)
+            window.set_status(self._status_text)
+            self._window = window
+        return self._window
+
+    def show_inbox(self) -> None:
+        """Bring the inbox window up (building it if this is the first time)."""
+        self.window.present()
+
     def start(self) -> None:
-        """Show the tray icon (or, with no tray, the window) and the cached inbox."""
+        """Show the tray icon (or, with no tray, the window) and the badge."""
         self._refresh()
         if TrayIcon.available():
             self.tray.show()
@@ -92,7 +112,7 @@ class TrayApp(QObject):
             self.notice = " ".join(
                 filter(None, [self.notice, self.tr("No system tray found: the inbox stays open.")])
             )
-            self.window.present()
+            self.show_inbox()
         self._update_status()
 
     def open_account_dialog(self) -> AccountDialog | None:
@@ -123,15 +143,29 @@ class TrayApp(QObject):
     def _on_arrived(self, items: list[Notification]) -> None:
         """Pop up new items. Only the open inbox marks them seen: a pop-up that
         went unnoticed must leave the badge counting."""
-        if self.window.isVisible():
+        if self._window_visible():
             self.inbox.mark_all_seen()
         if not self.do_not_disturb:
             self.popups.show_batch(items)
 
+    def _window_visible(self) -> bool:
+        return self._window is not None and self._window.isVisible()
+
     def _refresh(self) -> None:
-        self.model.refresh()
-        self.window.set_categories(self.inbox.cache.categories())
+        """Badge always; the list only while someone can see it (it catches up
+        when the window is shown again)."""
         self.tray.set_count(self.inbox.badge_count())
+        if self._window_visible():
+            self._refresh_window()
+
+    def _refresh_window(self) -> None:
+        assert self._window is not None
+        self._window.model.refresh()
+        self._window.set_categories(self.inbox.cache.categories())
+
+    def _on_window_shown(self) -> None:
+        self._refresh_window()
+        self.inbox.mark_all_seen()
 
     def _set_do_not_disturb(self, enabled: bool) -> None:
         self.do_not_disturb = enabled
@@ -163,11 +197,14 @@ class TrayApp(QObject):
             if status.detail and status.state is not SyncState.CONNECTING:
                 text += f" ({status.detail})"
             lines.append(text)
-        summary = "\n".join(lines)
-        self.window.set_status(summary)
-        self.tray.set_status(summary)
+        self._status_text = "\n".join(lines)
+        if self._window is not None:
+            self._window.set_status(self._status_text)
+        self.tray.set_status(self._status_text)
 
     def _quit(self) -> None:
         self.popups.close_all()
+        if self._window is not None:
+            self._window.hide()
         self.tray.hide()
         self._on_quit()

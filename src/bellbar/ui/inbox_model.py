@@ -56,11 +56,39 @@ class InboxModel(QAbstractListModel):
             self.endInsertRows()
 
     def refresh(self) -> None:
-        """Re-read from the cache, keeping as many rows as are loaded now."""
-        self.beginResetModel()
+        """Re-read from the cache, keeping as many rows as are loaded now.
+
+        The usual change is new items on top (or, during a first sync, below)
+        and states changed in place: those become row insertions and one
+        dataChanged, so the view keeps its selection, scroll position and any
+        open editor. Anything else (a removal, a reorder) resets the model.
+        """
         self._total = self._cache.count(self._category)
-        self._rows = self._cache.newest(0, max(PAGE, len(self._rows)), self._category)
-        self.endResetModel()
+        old = self._rows
+        fresh = self._cache.newest(0, max(PAGE, len(old)), self._category)
+        top = _rows_added_on_top(old, fresh)
+        if top is not None:
+            cut_off = len(old) - (len(fresh) - top)  # old rows the page no longer reaches
+            if cut_off > 0:
+                fresh += self._cache.newest(len(fresh), cut_off, self._category)
+            if _keys(fresh[top : top + len(old)]) != _keys(old):
+                top = None
+        if top is None:
+            self.beginResetModel()
+            self._rows = fresh
+            self.endResetModel()
+            return
+        if top:
+            self.beginInsertRows(QModelIndex(), 0, top - 1)
+            self._rows = fresh[:top] + old
+            self.endInsertRows()
+        if len(fresh) > len(self._rows):
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(fresh) - 1)
+            self._rows = fresh
+            self.endInsertRows()
+        self._rows = fresh
+        if fresh:
+            self.dataChanged.emit(self.index(0), self.index(len(fresh) - 1))
 
     @property
     def category(self) -> str | None:
@@ -81,3 +109,18 @@ class InboxModel(QAbstractListModel):
             if item.account == account and item.id == notification_id:
                 return row
         return -1
+
+
+def _keys(items: list[Notification]) -> list[tuple[str, str]]:
+    return [(n.account, n.id) for n in items]
+
+
+def _rows_added_on_top(old: list[Notification], fresh: list[Notification]) -> int | None:
+    """Where the first old row sits in `fresh`: the number of rows added on
+    top (None when it is gone)."""
+    if not old:
+        return 0
+    try:
+        return _keys(fresh).index((old[0].account, old[0].id))
+    except ValueError:
+        return None

@@ -90,14 +90,14 @@ def run_tray(
             tray=tray,
         )
         instance = InstanceServer(name)
-        instance.show_requested.connect(tray_app.window.present)
+        instance.show_requested.connect(tray_app.show_inbox)
         quit_signals = QuitSignals()
         quit_signals.received.connect(done.set)
         if not throwaway:
             tray.do_not_disturb_changed.connect(lambda on: _save_do_not_disturb(paths, on))
         tray_app.start()
         if not config.accounts:
-            tray_app.window.present()  # the notice says how to add one
+            tray_app.show_inbox()  # the notice says how to add one
         inbox.start(list(config.accounts))
         extra = asyncio.create_task(background()) if background else None
         await done.wait()
