@@ -10,6 +10,7 @@ from PySide6.QtGui import QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from bellbar.core.model import Action, ActionKind, Notification, Reply
+from bellbar.ui import popup as popup_module
 from bellbar.ui.popup import PopupStack
 
 QUESTION = Notification(
@@ -94,9 +95,27 @@ def test_a_flood_is_coalesced_into_an_and_n_more_popup(qtbot) -> None:  # type: 
         replace(QUESTION, id=f"m{i}", sent_at=base + timedelta(minutes=1, seconds=i))
         for i in range(10)
     ]
-    stack.show_batch(more)
+    before = list(stack.popups)
+    stack.show_batch(more)  # still the same flood: all ten are counted in
     summaries = [p for p in stack.popups if p.notification.id == "bellbar:summary"]
-    assert len(summaries) == 1 and summaries[0].notification.title == "and 32 more new"
+    assert stack.popups == before
+    assert len(summaries) == 1 and summaries[0].notification.title == "and 36 more new"
+    assert summaries[0].title_label.text() == "and 36 more new"
     with qtbot.waitSignal(stack.summary_clicked), qtbot.assertNotEmitted(stack.clicked):
         qtbot.mouseClick(summaries[0], Qt.MouseButton.LeftButton)
+    stack.close_all()
+
+
+def test_a_stream_flood_is_coalesced_and_pop_ups_resume_after_it(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(popup_module, "FLOOD_SECONDS", 0.3)
+    stack = PopupStack(seconds=30)
+    base = datetime.now(UTC)
+    for i in range(200):  # one by one, as a stream delivers them
+        stack.show_batch([replace(QUESTION, id=str(i), title=f"n{i}", sent_at=base)])
+    titles = [p.notification.title for p in stack.popups]
+    assert titles == ["n1", "n2", "n3", "n4", "and 195 more new"]
+    qtbot.wait(400)  # the flood is over
+    stack.show_batch([replace(QUESTION, id="late", title="late", sent_at=base)])
+    titles = [p.notification.title for p in stack.popups]
+    assert titles == ["n2", "n3", "n4", "and 195 more new", "late"], "the summary stays"
     stack.close_all()

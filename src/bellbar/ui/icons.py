@@ -6,6 +6,7 @@ any DPI.
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
@@ -56,6 +57,14 @@ def bell_pixmap(size: int, count: int = 0, *, muted: bool = False) -> QPixmap:
 
 
 def bell_icon(count: int = 0, *, muted: bool = False) -> QIcon:
+    """The tray's icon at every size; rendered once per badge text, since a
+    burst changes the count hundreds of times a second."""
+    return _bell_icon(badge_text(count), muted)
+
+
+@functools.lru_cache(maxsize=16)
+def _bell_icon(text: str, muted: bool) -> QIcon:
+    count = 100 if text == "99+" else int(text or 0)
     icon = QIcon()
     for size in SIZES:
         icon.addPixmap(bell_pixmap(size, count, muted=muted))

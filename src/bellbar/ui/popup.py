@@ -8,6 +8,9 @@ after a few seconds unless the pointer is over it or the user is typing;
 
 from __future__ import annotations
 
+import time
+from collections import deque
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
@@ -30,6 +33,7 @@ WIDTH = 360
 MARGIN = 12
 GAP = 8
 MAX_VISIBLE = 5
+FLOOD_SECONDS = 2.0  # more than MAX_VISIBLE arrivals within this is a flood
 CONFIRM_MS = 1500
 SUMMARY_ID = "bellbar:summary"
 
@@ -97,8 +101,9 @@ class Popup(QFrame):
         close.clicked.connect(self.close)
         header.addWidget(close)
         layout.addLayout(header)
-        if n.title:
-            layout.addWidget(plain_label(n.title, 120, bold=True))
+        self.title_label = plain_label(n.title, 120, bold=True)
+        self.title_label.setVisible(bool(n.title))
+        layout.addWidget(self.title_label)
         self.body_label = rich_label(n.body, 1500) if n.body_is_html else plain_label(n.body, 300)
         layout.addWidget(self.body_label)
         if n.url and is_safe_link(n.url):
@@ -243,42 +248,69 @@ class PopupStack(QObject):
         self.seconds = seconds
         self.icons = icons
         self.popups: list[Popup] = []
+        self._arrivals: deque[float] = deque()  # recent arrival times, for flood control
 
     def show_batch(self, items: list[Notification]) -> None:
-        """Show what arrived together. A flood is coalesced: the newest few get
-        pop-ups, the rest one summary ("and 37 more") that opens the inbox."""
-        if len(items) <= MAX_VISIBLE:
-            for item in items:
+        """Show what arrived together, and keep a flood from burying the screen.
+
+        More than MAX_VISIBLE arrivals within FLOOD_SECONDS, whether in one
+        batch or one by one from a stream, are coalesced: the newest that fit
+        get pop-ups, the rest one summary ("and 37 more") that counts on in
+        place and opens the inbox. A flood costs no widget per item.
+        """
+        if not items:
+            return
+        now = time.monotonic()
+        while self._arrivals and self._arrivals[0] < now - FLOOD_SECONDS:
+            self._arrivals.popleft()
+        room = max(0, MAX_VISIBLE - len(self._arrivals))
+        self._arrivals.extend([now] * min(len(items), MAX_VISIBLE + 1))
+        ordered = sorted(items, key=lambda n: n.sent_at)
+        if len(ordered) <= room:
+            for item in ordered:
                 self.show_notification(item)
             return
-        newest = sorted(items, key=lambda n: n.sent_at)[-(MAX_VISIBLE - 1) :]
-        self.show_summary(len(items) - len(newest))
+        newest = ordered[len(ordered) - room + 1 :] if room > 1 else []
+        self.show_summary(len(ordered) - len(newest))
         for item in newest:
             self.show_notification(item)
 
     def show_summary(self, count: int) -> Popup:
-        """One pop-up standing for `count` notifications that got none."""
-        for popup in list(self.popups):
-            if popup.notification.id == SUMMARY_ID:
-                count += popup.summarised
-                popup.close()
-        summary = Notification(
+        """One pop-up standing for `count` more notifications that got none;
+        an existing one counts them in."""
+        summary = self._summary()
+        if summary is not None:
+            summary.summarised += count
+            title = self._summary_title(summary.summarised)
+            summary.notification = replace(summary.notification, title=title)
+            summary.title_label.setText(title)
+            summary.start_timer()
+            return summary
+        item = Notification(
             account="",
             id=SUMMARY_ID,
-            title=self.tr("and %n more new", "", count),
+            title=self._summary_title(count),
             body=self.tr("Open the inbox to see them all."),
             sent_at=datetime.now(UTC),
             sender="Bellbar",
         )
-        popup = self.show_notification(summary)
+        popup = self.show_notification(item)
         popup.summarised = count
         popup.clicked.disconnect(self.clicked)
         popup.clicked.connect(lambda _: self.summary_clicked.emit())
         return popup
 
+    def _summary_title(self, count: int) -> str:
+        return self.tr("and %n more new", "", count)
+
+    def _summary(self) -> Popup | None:
+        return next((p for p in self.popups if p.notification.id == SUMMARY_ID), None)
+
     def show_notification(self, n: Notification) -> Popup:
         while len(self.popups) >= MAX_VISIBLE:
-            self.popups[0].close()
+            # The oldest goes, but not the summary: it stands for many.
+            oldest = next((p for p in self.popups if p.notification.id != SUMMARY_ID), None)
+            (oldest or self.popups[0]).close()
         popup = Popup(n, self.seconds, self.icons)
         popup.reply_requested.connect(self.reply_requested)
         popup.clicked.connect(self.clicked)

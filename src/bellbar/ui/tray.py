@@ -7,7 +7,7 @@ tray), the app still runs: the inbox window stays open and says so.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from bellbar.ui.icons import bell_icon
@@ -34,6 +34,7 @@ class TrayIcon(QObject):
         super().__init__(parent)
         self._count = 0
         self._status = ""
+        self._shown_icon: QIcon | None = None
         self._icon = QSystemTrayIcon(parent)
         self.menu = QMenu()
         self.open_action = self._add(self.tr("Open inbox"), self.open_inbox.emit)
@@ -99,7 +100,10 @@ class TrayIcon(QObject):
 
     def _refresh(self) -> None:
         muted = self.dnd_action.isChecked()
-        self._icon.setIcon(bell_icon(self._count, muted=muted))
+        icon = bell_icon(self._count, muted=muted)
+        if icon is not self._shown_icon:  # the same badge: the tray host need not redraw
+            self._shown_icon = icon
+            self._icon.setIcon(icon)
         lines = ["Bellbar"]
         lines.append(
             self.tr("%n unseen", "", self._count) if self._count else self.tr("Nothing new")
