@@ -17,7 +17,6 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 import qasync  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from tests.helpers.hub import HubBot, HubProcess  # noqa: E402
-from tests.helpers.loadgen import RawConnection  # noqa: E402
+from tests.helpers.hub import HubProcess  # noqa: E402
 
 from bellbar.core.cache import Cache  # noqa: E402
 from bellbar.core.config import Preferences  # noqa: E402
@@ -39,6 +37,7 @@ from bellbar.core.inbox import Inbox  # noqa: E402
 from bellbar.core.model import Account, SyncState  # noqa: E402
 from bellbar.core.secrets import MemorySecrets  # noqa: E402
 from bellbar.ui.app import TrayApp  # noqa: E402
+from bench.pushers import PacedPushes  # noqa: E402
 from bench.roundtrip import figure, print_table  # noqa: E402
 
 CONNECTIONS = 8
@@ -68,30 +67,6 @@ class LoopLag:
         self._last = now
 
 
-def push_burst(port: int, bot: HubBot, pushes: int, seconds: float) -> list[int]:
-    """Send `pushes` pushes spread evenly over `seconds`, from this thread."""
-
-    async def one_connection(offset: int) -> list[int]:
-        connection = RawConnection("127.0.0.1", port)
-        began = time.perf_counter()
-        statuses = []
-        for i in range(offset, pushes, CONNECTIONS):
-            due = began + seconds * i / pushes
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            status, _ = await connection.post_json(
-                f"/botbell/v1/push/{bot.token}", {"message": f"burst {i}"}
-            )
-            statuses.append(status)
-        connection.close()
-        return statuses
-
-    async def all_connections() -> list[int]:
-        results = await asyncio.gather(*(one_connection(k) for k in range(CONNECTIONS)))
-        return [status for statuses in results for status in statuses]
-
-    return asyncio.run(all_connections())
-
-
 async def run(hub: HubProcess, tmp: Path, pushes: int, seconds: float) -> dict[str, object]:
     user = hub.create_user()
     bot = hub.create_bot(user)
@@ -108,13 +83,10 @@ async def run(hub: HubProcess, tmp: Path, pushes: int, seconds: float) -> dict[s
         await asyncio.sleep(0.01)
     lag = LoopLag()
     lag.start()
-    statuses: list[int] = []
-    pusher = threading.Thread(
-        target=lambda: statuses.extend(push_burst(hub.port, bot, pushes, seconds))
-    )
+    bodies = [f"burst {i}" for i in range(pushes)]
     began = time.perf_counter()
-    pusher.start()
-    while pusher.is_alive() or cache.count() < pushes:
+    pusher = PacedPushes(hub.port, bot.token, bodies, seconds, CONNECTIONS).start()
+    while pusher.running() or cache.count() < pushes:
         await asyncio.sleep(0.05)
         if time.perf_counter() - began > seconds + 30:
             break
@@ -125,7 +97,7 @@ async def run(hub: HubProcess, tmp: Path, pushes: int, seconds: float) -> dict[s
     summary = next((p.summarised for p in shown if p.summarised), 0)
     result = {
         **figure("UI loop lag during the burst (10 ms ticks)", lag.lags_ms),
-        "pushes_accepted": statuses.count(201) + statuses.count(200),
+        "pushes_accepted": sum(status in (200, 201) for status in pusher.statuses),
         "in_inbox": cache.count(),
         "seconds_until_all_in_inbox": round(all_in, 2),
         "popups_on_screen": len(shown),

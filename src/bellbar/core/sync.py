@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_POLL_SECONDS = 30.0
 RECONNECT_CAP = 4.0  # seconds between tries while a server does not answer at all
+COARSE_TIMER_SLACK = 0.06  # Qt's coarse timers fire up to 5 % of their interval late
+FINAL_STEP = 0.1  # seconds: the last step of a wait, short enough to be precise
 
 
 class AccountSync:
@@ -137,11 +139,21 @@ class AccountSync:
 
     async def _sleep_until_poll(self, due: float) -> None:
         """Wait until the next poll is due (a poll every interval, however long
-        the last one took), or less when a local change wants a refetch."""
+        the last one took), or less when a local change wants a refetch.
+
+        A GUI loop's timers may be coarse: under qasync, Qt fires a 2 s timer
+        up to 5 % (100 ms) late. So the wait ends in a short last step, which
+        Qt keeps to a few milliseconds.
+        """
         self._poll_now.clear()
-        remaining = max(0.0, due - asyncio.get_running_loop().time())
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._poll_now.wait(), remaining)
+        loop = asyncio.get_running_loop()
+        while (remaining := due - loop.time()) > 0:
+            step = remaining - max(FINAL_STEP, remaining * COARSE_TIMER_SLACK)
+            if step <= 0:
+                step = remaining
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._poll_now.wait(), step)
+                return
 
     async def _catch_up(self) -> None:
         """Page through the changes feed until the cache is current."""
