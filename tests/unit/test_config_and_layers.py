@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,40 @@ def test_config_round_trips_without_secrets(tmp_path: Path) -> None:
         "enabled",
     }
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_every_preference_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    preferences = Preferences(
+        dnd_until=datetime(2026, 5, 5, 8, tzinfo=UTC),
+        quiet_hours=("22:00", "07:00"),
+        dnd_follows_desktop=False,
+        urgent_breaks_through=False,
+        urgent_categories=("ops", "billing"),
+        badge_counts="unread",
+        popup_seconds=12,
+        popup_corner="top-left",
+        popup_sound=True,
+        native_notifications=True,
+    )
+    save_config(path, Config(preferences=preferences))
+    loaded = load_config(path).preferences
+    assert loaded == preferences
+    assert loaded.quiet().schedule is not None and loaded.quiet().urgent_categories == {
+        "ops",
+        "billing",
+    }
+
+
+@pytest.mark.parametrize(
+    "preferences",
+    [{"quiet_hours": ["22:00", "25:99"]}, {"dnd_until": "2026-05-05T08:00"}, []],
+)
+def test_a_bad_preference_is_a_clear_error(tmp_path: Path, preferences: object) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"accounts": [], "preferences": preferences}))
+    with pytest.raises(ConfigError, match="malformed"):
+        load_config(path)
 
 
 def test_missing_and_broken_config(tmp_path: Path) -> None:
