@@ -9,7 +9,6 @@ asyncio loop on Qt's event loop until Quit, SIGINT or SIGTERM.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine
@@ -64,7 +63,9 @@ def run_tray(
         tray.show()
     log.info("Bellbar %s started; tray available: %s", __version__, TrayIcon.available())
 
-    # The icon is up: now the rest.
+    # The icon is up: now the rest (asyncio alone, with ssl, is some 40 ms).
+    import asyncio
+
     import qasync
 
     from bellbar.core.icons import IconCache
