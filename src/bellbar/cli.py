@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bellbar", description="Notification inbox in the tray.")
     parser.add_argument("--version", action="version", version=f"bellbar {__version__}")
     parser.add_argument("--debug", action="store_true", help="log at debug level")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="create the tray and the inbox, read the keyring, and exit (0: it all works)",
+    )
     commands = parser.add_subparsers(dest="command")
 
     demo = commands.add_parser("demo", help="a local hub with demo data, and the tray on it")
@@ -94,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     inbound.add_argument("--from", dest="sender", required=True, metavar="PHONE")
     inbound.add_argument("text")
 
+    commands.add_parser("doctor", help="check the keyring, tray, notifications and accounts")
     send = commands.add_parser("send", help="push a message as a bot (for scripts)")
     send.add_argument("--url", required=True, help="hub URL, or a BotBell API base ending in /v1")
     send.add_argument("--token", required=True, help="the bot token (bt_...)")
@@ -137,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.self_test:
+            from bellbar.ui.self_test import run_self_test
+
+            return run_self_test()
+        if args.command == "doctor":
+            return _doctor()
         if args.command == "hub":
             return _hub(args)
         if args.command == "send":
@@ -345,6 +357,16 @@ def _test_account(account: Account | None, secrets: KeyringSecrets) -> int:
     result = asyncio.run(check_account(account, secret))
     print(f"{account.name}: {result.message}")
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _doctor() -> int:
+    from bellbar.core.config import load_config
+    from bellbar.core.paths import AppPaths
+    from bellbar.core.secrets import KeyringSecrets
+    from bellbar.doctor import run_doctor
+
+    paths = AppPaths.for_profile()
+    return run_doctor(paths, load_config(paths.config_file), KeyringSecrets(), sys.stdout)
 
 
 def _read_secret(prompt: str) -> str:

@@ -3,47 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import secret_service
+from tests.helpers.app_process import app_env, bellbar
 from tests.helpers.hub import HubProcess, HubUser
 
 pytestmark = pytest.mark.keyring
-
-
-@pytest.fixture(scope="module")
-def keyring_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    if not secret_service.available():
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide dbus-daemon and gnome-keyring-daemon")
-        pytest.skip("gnome-keyring-daemon or dbus-daemon is not installed")
-    with secret_service.secret_service(tmp_path_factory.mktemp("keyring")) as env:
-        yield env
-
-
-def app_env(base: dict[str, str], root: Path) -> dict[str, str]:
-    env = {**os.environ, **base, "QT_QPA_PLATFORM": "offscreen"}
-    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
-        env[f"XDG_{name}_HOME"] = str(root / name.lower())
-    return env
-
-
-def bellbar(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bellbar", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def add_account(env: dict[str, str], url: str, token: str) -> subprocess.CompletedProcess[str]:
