@@ -52,7 +52,8 @@ def server_info() -> ServerInfo | str:
         return capabilities
     name, vendor, version = (str(value) for value in information[:3])
     listed = capabilities[0] if capabilities else []
-    return ServerInfo(name, vendor, version, tuple(str(c) for c in listed), desktop_inhibited())
+    names = tuple(str(c) for c in listed) if isinstance(listed, list) else ()
+    return ServerInfo(name, vendor, version, names, desktop_inhibited())
 
 
 def desktop_inhibited() -> bool | None:
