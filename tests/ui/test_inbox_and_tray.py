@@ -67,7 +67,14 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
     async def scenario() -> None:
         await harness.start_live(hide_window=True)
         menu = [a.text() for a in harness.app.tray.menu.actions() if a.isVisible() and a.text()]
-        assert menu == ["Open inbox", "Mark all read", "Do not disturb", "Quit"]
+        assert menu == [
+            "Open inbox",
+            "Mark all read",
+            "Do not disturb",
+            "Pause for 1 hour",
+            "Pause until tomorrow",
+            "Quit",
+        ]
         assert harness.app.open_account_dialog() is None  # this harness has no account store
         harness.app.tray.dnd_action.trigger()
         assert harness.app.do_not_disturb
@@ -77,8 +84,10 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
         assert harness.app.popups.popups == []
         assert "Do not disturb is on" in harness.app.tray.tooltip
         harness.app.tray.dnd_action.trigger()
+        titles = [p.notification.title for p in harness.app.popups.popups]
+        assert titles == ["1 new while you were away"], "one summary, not a flood"
         await hub.push_async(bot, message="loud again")
-        await until(lambda: harness.app.popups.popups)
+        await until(lambda: len(harness.app.popups.popups) == 2)
         assert harness.app.tray.count == 2
         harness.app.tray.mark_all_action.trigger()
         await until(lambda: harness.app.tray.count == 0)

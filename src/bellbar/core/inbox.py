@@ -8,7 +8,7 @@ account, and announces what changed through `Signal`s the UI connects to.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bellbar.core.cache import Cache
 from bellbar.core.errors import KeyringUnavailable
@@ -51,6 +51,7 @@ class Inbox:
         self._accounts: dict[str, Account] = {}
         self._syncs: dict[str, AccountSync] = {}
         self.badge_counts_unread = False
+        self.last_event_at: dict[str, datetime] = {}  # account id → when its last change came
         self.changed: Signal[[]] = Signal()
         self.arrived: Signal[[list[Notification]]] = Signal()
         self.updated: Signal[[Notification]] = Signal()
@@ -92,6 +93,18 @@ class Inbox:
         for sync in self._syncs.values():
             await sync.stop()
         self._syncs.clear()
+
+    async def stop_account(self, account_id: str, *, forget: bool = False) -> None:
+        """Stop syncing one account (disabled or removed in the settings);
+        `forget` also drops its cached notifications and queued actions."""
+        sync = self._syncs.pop(account_id, None)
+        self._accounts.pop(account_id, None)
+        self.last_event_at.pop(account_id, None)
+        if sync is not None:
+            await sync.stop()
+        if forget:
+            self.cache.forget_account(account_id)
+            self.changed.emit()
 
     def account(self, account_id: str) -> Account | None:
         return self._accounts.get(account_id)
@@ -175,6 +188,7 @@ class Inbox:
     # ---- from the syncs -------------------------------------------------
 
     def _on_received(self, account_id: str, fresh: list[Notification], page: Page) -> None:
+        self.last_event_at[account_id] = utc_now()
         cutoff = utc_now() - POPUP_MAX_AGE
         worth_a_popup = [
             n

@@ -7,33 +7,45 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from bellbar.core.config import Preferences
 from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
+from bellbar.core.quiet import for_one_hour, until_tomorrow
 from bellbar.core.secrets import SecretStore
-from bellbar.core.timefmt import utc_now
+from bellbar.core.timefmt import relative_time, utc_now
 from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
+from bellbar.ui.quiet_gate import QuietGate
 from bellbar.ui.tray import TrayIcon
 
 if TYPE_CHECKING:
     from bellbar.ui.accounts import AccountDialog
+    from bellbar.ui.settings import SettingsWindow
+    from bellbar.ui.welcome import WelcomeWindow
 
 log = logging.getLogger(__name__)
 
 
 class TrayApp(QObject):
-    """Everything the user sees, connected to one `Inbox`."""
+    """Everything the user sees, connected to one `Inbox`.
+
+    Signals: preferences_changed(Preferences): the tray menu changed one (the
+    settings window saves its own); the process saves it.
+    """
+
+    preferences_changed = Signal(object)
 
     def __init__(
         self,
@@ -52,19 +64,29 @@ class TrayApp(QObject):
         self.account_dialog: AccountDialog | None = None
         self.countdown = QTimer(self, interval=1000)
         self.countdown.timeout.connect(self._update_status)
-        self.do_not_disturb = preferences.do_not_disturb
+        self.preferences = preferences
+        self.quiet = QuietGate(preferences.quiet())
         self.notice = notice
+        self.settings_window: SettingsWindow | None = None
+        self.welcome: WelcomeWindow | None = None
+        self._tasks: set[asyncio.Future[None]] = set()
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
         self._on_quit = on_quit or QApplication.quit
         self._icons = icons
         self._status_text = ""
         self._window: InboxWindow | None = None
-        self.popups = PopupStack(preferences.popup_seconds, icons)
-        self.tray = tray or TrayIcon(do_not_disturb=self.do_not_disturb)
+        self.popups = PopupStack(preferences.popup_seconds, icons, corner=preferences.popup_corner)
+        self.tray = tray or TrayIcon(do_not_disturb=preferences.do_not_disturb)
 
         self.tray.open_inbox.connect(self.show_inbox)
         self.tray.mark_all_read.connect(inbox.mark_all_read)
         self.tray.do_not_disturb_changed.connect(self._set_do_not_disturb)
+        self.tray.pause_requested.connect(self._pause)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.tray.settings_action.setVisible(account_store is not None)
+        self.quiet.quiet_changed.connect(self._on_quiet_changed)
+        self.quiet.ended.connect(self._on_quiet_ended)
+        self.tray.set_quiet(self.quiet.reason)
         self.tray.quit_requested.connect(self._quit)
         self.tray.add_account.connect(self.open_account_dialog)
         self.tray.add_account_action.setVisible(account_store is not None)
@@ -128,11 +150,69 @@ class TrayApp(QObject):
         self.account_dialog.raise_()
         return self.account_dialog
 
+    def show_welcome(self) -> WelcomeWindow:
+        """The first-run window: add an account, or try the demo."""
+        from bellbar.ui.welcome import WelcomeWindow
+
+        if self.welcome is None:
+            self.welcome = WelcomeWindow()
+            self.welcome.add_account_requested.connect(self.open_account_dialog)
+            self.welcome.add_button.setEnabled(self._account_store is not None)
+        self.welcome.present()
+        return self.welcome
+
+    def open_settings(self) -> SettingsWindow | None:
+        """The settings window, built on first use; its changes apply at once."""
+        if self._account_store is None:
+            return None
+        from bellbar.core.autostart import for_this_platform
+        from bellbar.ui.settings import SettingsWindow
+
+        if self.settings_window is None:
+            window = SettingsWindow(*self._account_store, for_this_platform(), self._health_of)
+            window.preferences_changed.connect(self.apply_preferences)
+            window.add_account_requested.connect(self.open_account_dialog)
+            window.account_enabled.connect(self._on_account_enabled)
+            window.account_removed.connect(self._on_account_removed)
+            self.settings_window = window
+        self.settings_window.show()
+        self.settings_window.raise_()
+        self.settings_window.activateWindow()
+        return self.settings_window
+
+    def _health_of(self, account_id: str) -> tuple[AccountStatus | None, str]:
+        status = self._statuses.get(account_id)
+        last = self.inbox.last_event_at.get(account_id)
+        return (status[1] if status else None), (relative_time(last) if last else "")
+
+    def _on_account_enabled(self, account: Account, enabled: bool) -> None:
+        if enabled:
+            self.inbox.start([account])
+        else:
+            self._statuses.pop(account.id, None)
+            self._run(self.inbox.stop_account(account.id))
+        self._update_status()
+
+    def _on_account_removed(self, account: Account) -> None:
+        self._statuses.pop(account.id, None)
+        self._run(self.inbox.stop_account(account.id, forget=True))
+        self._update_status()
+
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` on the loop, keeping a reference until it is done."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     def _on_account_added(self, account: Account) -> None:
         self.account_dialog = None
         self.notice = ""
+        if self.welcome is not None:
+            self.welcome.close()
         self.inbox.start([account])
         self._update_status()
+        if self.settings_window is not None:
+            self.settings_window.refresh_accounts()
 
     def _reply(self, item: Notification, action_key: str | None, text: str) -> None:
         try:
@@ -141,12 +221,19 @@ class TrayApp(QObject):
             self.window.set_status(str(exc))
 
     def _on_arrived(self, items: list[Notification]) -> None:
-        """Pop up new items. Only the open inbox marks them seen: a pop-up that
-        went unnoticed must leave the badge counting."""
+        """Pop up new items, unless their account's pop-ups are off or it is
+        quiet. Only the open inbox marks them seen: a pop-up that went
+        unnoticed must leave the badge counting."""
         if self._window_visible():
             self.inbox.mark_all_seen()
-        if not self.do_not_disturb:
-            self.popups.show_batch(items)
+        wanted = [item for item in items if self._popups_on(item.account)]
+        admitted = self.quiet.admit(wanted)
+        if admitted:
+            self.popups.show_batch(admitted)
+
+    def _popups_on(self, account_id: str) -> bool:
+        account = self.inbox.account(account_id)
+        return account is None or account.options.get("popups") != "off"
 
     def _window_visible(self) -> bool:
         return self._window is not None and self._window.isVisible()
@@ -167,10 +254,48 @@ class TrayApp(QObject):
         self._refresh_window()
         self.inbox.mark_all_seen()
 
+    @property
+    def do_not_disturb(self) -> bool:
+        return self.preferences.do_not_disturb
+
     def _set_do_not_disturb(self, enabled: bool) -> None:
-        self.do_not_disturb = enabled
-        if enabled:
+        """The tray's switch: on until turned off; off also ends a timed pause."""
+        self.apply_preferences(
+            replace(
+                self.preferences,
+                do_not_disturb=enabled,
+                dnd_until=self.preferences.dnd_until if enabled else None,
+            )
+        )
+        self.preferences_changed.emit(self.preferences)
+
+    def _pause(self, how_long: str) -> None:
+        now = utc_now()
+        until = for_one_hour(now) if how_long == "hour" else until_tomorrow(now)
+        self.apply_preferences(replace(self.preferences, dnd_until=until))
+        self.preferences_changed.emit(self.preferences)
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Take new preferences at once: quiet rule, pop-ups, badge."""
+        self.preferences = preferences
+        self.quiet.set_rule(preferences.quiet())
+        self.popups.seconds = preferences.popup_seconds
+        self.popups.set_corner(preferences.popup_corner)
+        self.inbox.badge_counts_unread = preferences.badge_counts == "unread"
+        self.tray.dnd_action.blockSignals(True)
+        self.tray.dnd_action.setChecked(preferences.do_not_disturb)
+        self.tray.dnd_action.blockSignals(False)
+        self.tray.set_quiet(self.quiet.reason)
+        self._refresh()
+
+    def _on_quiet_changed(self, reason: str) -> None:
+        self.tray.set_quiet(reason)
+        if reason:
             self.popups.close_all()
+
+    def _on_quiet_ended(self, held: int) -> None:
+        """One pop-up for everything that came while it was quiet."""
+        self.popups.show_summary(held, self.tr("%n new while you were away", "", held))
 
     def _on_status(self, account: Account, status: AccountStatus) -> None:
         self._statuses[account.id] = (account, status)

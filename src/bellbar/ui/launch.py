@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from bellbar import __version__
 from bellbar.core.cache import Cache
-from bellbar.core.config import Config, load_config, save_config
+from bellbar.core.config import Config, Preferences, load_config, save_config
 from bellbar.core.errors import BellbarError
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
@@ -95,10 +95,10 @@ def run_tray(
         quit_signals = QuitSignals()
         quit_signals.received.connect(done.set)
         if not throwaway:
-            tray.do_not_disturb_changed.connect(lambda on: _save_do_not_disturb(paths, on))
+            tray_app.preferences_changed.connect(lambda p: _save_preferences(paths, p))
         tray_app.start()
         if not config.accounts:
-            tray_app.show_inbox()  # the notice says how to add one
+            tray_app.show_welcome()
         inbox.start(list(config.accounts))
         extra = asyncio.create_task(background()) if background else None
         await done.wait()
@@ -128,11 +128,10 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _save_do_not_disturb(paths: AppPaths, enabled: bool) -> None:
+def _save_preferences(paths: AppPaths, preferences: Preferences) -> None:
     """Re-read the file first, so accounts added meanwhile by the CLI survive."""
     try:
         current = load_config(paths.config_file)
-        preferences = replace(current.preferences, do_not_disturb=enabled)
         save_config(paths.config_file, replace(current, preferences=preferences))
     except (BellbarError, OSError) as exc:
-        log.warning("could not save Do not disturb: %s", exc)
+        log.warning("could not save the preferences: %s", exc)

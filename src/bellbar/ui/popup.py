@@ -242,11 +242,17 @@ class PopupStack(QObject):
     summary_clicked = Signal()
 
     def __init__(
-        self, seconds: int = 6, icons: IconLoader | None = None, parent: QObject | None = None
+        self,
+        seconds: int = 6,
+        icons: IconLoader | None = None,
+        parent: QObject | None = None,
+        *,
+        corner: str = "bottom-right",
     ) -> None:
         super().__init__(parent)
         self.seconds = seconds
         self.icons = icons
+        self.corner = corner
         self.popups: list[Popup] = []
         self._arrivals: deque[float] = deque()  # recent arrival times, for flood control
 
@@ -275,13 +281,17 @@ class PopupStack(QObject):
         for item in newest:
             self.show_notification(item)
 
-    def show_summary(self, count: int) -> Popup:
+    def set_corner(self, corner: str) -> None:
+        self.corner = corner
+        self._place()
+
+    def show_summary(self, count: int, title: str | None = None) -> Popup:
         """One pop-up standing for `count` more notifications that got none;
-        an existing one counts them in."""
+        an existing one counts them in. `title` replaces "and N more new"."""
         summary = self._summary()
         if summary is not None:
             summary.summarised += count
-            title = self._summary_title(summary.summarised)
+            title = title or self._summary_title(summary.summarised)
             summary.notification = replace(summary.notification, title=title)
             summary.title_label.setText(title)
             summary.start_timer()
@@ -289,7 +299,7 @@ class PopupStack(QObject):
         item = Notification(
             account="",
             id=SUMMARY_ID,
-            title=self._summary_title(count),
+            title=title or self._summary_title(count),
             body=self.tr("Open the inbox to see them all."),
             sent_at=datetime.now(UTC),
             sender="Bellbar",
@@ -342,8 +352,16 @@ class PopupStack(QObject):
         if screen is None:
             return
         area = screen.availableGeometry()
+        left = self.corner.endswith("left")
+        x = area.left() + MARGIN if left else area.right() - WIDTH - MARGIN
+        if self.corner.startswith("top"):
+            top = area.top() + MARGIN  # newest on top, older ones below it
+            for popup in reversed(self.popups):
+                popup.move(QPoint(x, top))
+                top += max(popup.height(), popup.sizeHint().height()) + GAP
+            return
         bottom = area.bottom() - MARGIN
         for popup in reversed(self.popups):
             height = max(popup.height(), popup.sizeHint().height())
-            popup.move(QPoint(area.right() - WIDTH - MARGIN, bottom - height))
+            popup.move(QPoint(x, bottom - height))
             bottom -= height + GAP

@@ -27,13 +27,16 @@ class TrayIcon(QObject):
     open_inbox = Signal()
     mark_all_read = Signal()
     add_account = Signal()
+    settings_requested = Signal()
     do_not_disturb_changed = Signal(bool)
+    pause_requested = Signal(str)  # "hour" or "tomorrow"
     quit_requested = Signal()
 
     def __init__(self, *, do_not_disturb: bool, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._count = 0
         self._status = ""
+        self._quiet_reason = ""
         self._shown_icon: QIcon | None = None
         self._icon = QSystemTrayIcon(parent)
         self.menu = QMenu()
@@ -44,7 +47,15 @@ class TrayIcon(QObject):
         self.dnd_action.setChecked(do_not_disturb)
         self.dnd_action.toggled.connect(self._on_dnd)
         self.menu.addAction(self.dnd_action)
+        self.pause_hour_action = self._add(
+            self.tr("Pause for 1 hour"), lambda: self.pause_requested.emit("hour")
+        )
+        self.pause_tomorrow_action = self._add(
+            self.tr("Pause until tomorrow"), lambda: self.pause_requested.emit("tomorrow")
+        )
+        self.menu.addSeparator()
         self.add_account_action = self._add(self.tr("Add account…"), self.add_account.emit)
+        self.settings_action = self._add(self.tr("Settings…"), self.settings_requested.emit)
         self.menu.addSeparator()
         self.quit_action = self._add(self.tr("Quit"), self.quit_requested.emit)
         self._icon.setContextMenu(self.menu)
@@ -67,6 +78,13 @@ class TrayIcon(QObject):
     def set_count(self, count: int) -> None:
         if count != self._count:
             self._count = count
+            self._refresh()
+
+    def set_quiet(self, reason: str) -> None:
+        """Show the muted bell while it is quiet for any reason (a pause, the
+        schedule, the desktop), with the reason in the tooltip."""
+        if reason != self._quiet_reason:
+            self._quiet_reason = reason
             self._refresh()
 
     def set_status(self, status: str) -> None:
@@ -99,7 +117,7 @@ class TrayIcon(QObject):
             self.open_inbox.emit()
 
     def _refresh(self) -> None:
-        muted = self.dnd_action.isChecked()
+        muted = self.dnd_action.isChecked() or bool(self._quiet_reason)
         icon = bell_icon(self._count, muted=muted)
         if icon is not self._shown_icon:  # the same badge: the tray host need not redraw
             self._shown_icon = icon
@@ -109,7 +127,12 @@ class TrayIcon(QObject):
             self.tr("%n unseen", "", self._count) if self._count else self.tr("Nothing new")
         )
         if muted:
-            lines.append(self.tr("Do not disturb is on"))
+            reason = self._quiet_reason if self._quiet_reason not in ("", "on") else ""
+            lines.append(
+                self.tr("Do not disturb: %s") % reason
+                if reason
+                else self.tr("Do not disturb is on")
+            )
         if self._status:
             lines.append(self._status)
         self._icon.setToolTip("\n".join(lines))
