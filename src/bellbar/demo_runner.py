@@ -16,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+from bellbar.core.autostart import launch_command
 from bellbar.core.config import Config
 from bellbar.core.errors import BellbarError, KeyringUnavailable
 from bellbar.core.logs import register_secret, setup_logging
@@ -38,11 +39,9 @@ def _die_with_parent() -> None:
 
 def start_hub(db_path: Path, port: int) -> tuple[subprocess.Popen[str], str]:
     """Start `bellbar hub serve` and wait for its "listening" line."""
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+    process = subprocess.Popen(  # noqa: S603 (this very program: interpreter or bundle)
         [
-            sys.executable,
-            "-m",
-            "bellbar",
+            *launch_command(),
             "hub",
             "serve",
             "--db",

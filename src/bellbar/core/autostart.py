@@ -70,7 +70,7 @@ class XdgAutostart:
             f"Exec={exec_line}\n"
             "Icon=bellbar\n"
             "Terminal=false\n"
-            "Categories=Network;Utility;\n"
+            "Categories=Utility;\n"
             "X-GNOME-Autostart-enabled=true\n"
             f"{MARKER}\n",
         )

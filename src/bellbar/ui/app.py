@@ -29,6 +29,7 @@ from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
 from bellbar.ui.quiet_gate import QuietGate
 from bellbar.ui.tray import TrayIcon
+from bellbar.ui.widgets import center_on_screen
 
 if TYPE_CHECKING:
     from bellbar.ui.accounts import AccountDialog
@@ -175,6 +176,8 @@ class TrayApp(QObject):
             window.account_enabled.connect(self._on_account_enabled)
             window.account_removed.connect(self._on_account_removed)
             self.settings_window = window
+        if not self.settings_window.isVisible():
+            center_on_screen(self.settings_window)
         self.settings_window.show()
         self.settings_window.raise_()
         self.settings_window.activateWindow()

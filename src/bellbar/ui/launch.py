@@ -24,6 +24,7 @@ from bellbar.core.config import Config, Preferences, load_config, save_config
 from bellbar.core.errors import BellbarError
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
+from bellbar.ui.icons import bell_icon
 from bellbar.ui.single_instance import notify_running, server_name
 from bellbar.ui.tray import TrayIcon
 
@@ -48,6 +49,7 @@ def run_tray(
     assert isinstance(app, QApplication)
     app.setApplicationName("Bellbar")
     app.setDesktopFileName("bellbar")
+    app.setWindowIcon(bell_icon())
     app.setQuitOnLastWindowClosed(False)
     name = server_name(paths.config_dir)
     if notify_running(name):

@@ -7,7 +7,7 @@ tray), the app still runs: the inbox window stays open and says so.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from bellbar.ui.icons import bell_icon
@@ -60,6 +60,9 @@ class TrayIcon(QObject):
         self.quit_action = self._add(self.tr("Quit"), self.quit_requested.emit)
         self._icon.setContextMenu(self.menu)
         self._icon.activated.connect(self._on_activated)
+        hints = QGuiApplication.styleHints()
+        if hints is not None:  # a light or dark panel now: the bell's outline follows
+            hints.colorSchemeChanged.connect(lambda _scheme: self._refresh())
         self._refresh()
 
     @staticmethod

@@ -12,10 +12,13 @@ import subprocess
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from bellbar.core.autostart import launch_command
 from bellbar.ui.icons import bell_pixmap
+from bellbar.ui.widgets import center_on_screen
+
+TEXT_WIDTH = 420
 
 
 class WelcomeWindow(QWidget):
@@ -47,6 +50,7 @@ class WelcomeWindow(QWidget):
         )
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setFixedWidth(TEXT_WIDTH)  # a fixed width lets the layout size the wrapped text
         self.add_button = QPushButton(self.tr("Add an account…"))
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_account_requested)
@@ -63,7 +67,7 @@ class WelcomeWindow(QWidget):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.setFixedWidth(460)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
     def start_demo(self) -> None:
@@ -75,6 +79,8 @@ class WelcomeWindow(QWidget):
         self.close()
 
     def present(self) -> None:
+        self.adjustSize()
+        center_on_screen(self)
         self.show()
         self.raise_()
         self.activateWindow()

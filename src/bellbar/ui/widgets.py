@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from bellbar.core.html import sanitize_html
@@ -49,3 +49,14 @@ def open_link(url: str) -> bool:
     if not is_safe_link(url):
         return False
     return QDesktopServices.openUrl(QUrl(url.strip()))
+
+
+def center_on_screen(window: QWidget) -> None:
+    """Place a first-time window in the middle of the screen (window
+    managers that place windows themselves move it anyway)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    frame = window.frameGeometry()
+    frame.moveCenter(screen.availableGeometry().center())
+    window.move(frame.topLeft())
