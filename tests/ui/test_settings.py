@@ -129,3 +129,29 @@ def test_the_desktops_own_do_not_disturb_is_followed_when_asked(qtbot) -> None:
     ignores = QuietGate(DoNotDisturb(follow_desktop=False), desktop_quiet=lambda: True)
     loud = item()
     assert ignores.admit([loud]) == [loud]
+
+
+def test_a_signed_out_account_asks_to_sign_in_again(qtbot, paths: AppPaths, tmp_path: Path) -> None:
+    from bellbar.ui.accounts import AccountDialog
+
+    secrets = MemorySecrets()
+    account = Account("s1", "Staging", "magicbell", "https://mb.example", {"api_key": "pk"})
+    save_account(paths, secrets, replace(account, options={**account.options, "email": "a@b.c"}),
+                 "old")  # fmt: skip
+    signed_out = AccountStatus(SyncState.SIGNED_OUT, "sign in again")
+    window = SettingsWindow(paths, secrets, XdgAutostart(tmp_path), lambda _: (signed_out, ""))
+    qtbot.addWidget(window)
+    assert window.account_list.item(0).text().endswith("Signed out: sign in again")
+    assert window.edit_button.text() == "Sign in again…"
+    with qtbot.waitSignal(window.edit_account_requested) as asked:
+        window.edit_button.click()
+    dialog = AccountDialog(paths, secrets)
+    qtbot.addWidget(dialog)
+    dialog.edit(asked.args[0])
+    assert dialog.provider_key == "magicbell" and dialog.name.isReadOnly()
+    assert dialog.url.text() == "https://mb.example" and dialog.api_key.text() == "pk"
+    dialog.secret.setText("new-secret")
+    with qtbot.waitSignal(dialog.account_saved) as saved:
+        dialog.save()
+    assert saved.args[0].id == "s1", "same account, same keyring entry"
+    assert secrets.get("s1") == "new-secret"

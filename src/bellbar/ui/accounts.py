@@ -108,6 +108,24 @@ class AccountDialog(QDialog):
         self.provider.currentIndexChanged.connect(self._on_provider)
         self._on_provider()
 
+    def edit(self, account: Account) -> None:
+        """Fill the form from `account`, to change it or sign in again: saving
+        under the same name keeps its id, so its keyring entry is replaced."""
+        self.setWindowTitle(self.tr("Edit %s") % account.name)
+        self.provider.setCurrentIndex(self.provider.findData(account.provider))
+        self.name.setText(account.name)
+        self.name.setReadOnly(True)
+        self.url.setText(account.url)
+        for field in OPTION_FIELDS[account.provider]:
+            widget = getattr(self, field)
+            value = account.options.get(field, "")
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            else:
+                widget.setText(value)
+        self.secret.setPlaceholderText(self.tr("enter it again"))
+        self.secret.setFocus()
+
     @property
     def provider_key(self) -> str:
         return str(self.provider.currentData())

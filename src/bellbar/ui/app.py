@@ -138,15 +138,20 @@ class TrayApp(QObject):
             self.show_inbox()
         self._update_status()
 
-    def open_account_dialog(self) -> AccountDialog | None:
-        """Add an account; once saved it starts syncing at once."""
+    def open_account_dialog(self, account: Account | None = None) -> AccountDialog | None:
+        """Add an account, or edit `account` (sign in again after a 401); once
+        saved it (re)starts syncing at once."""
         if self._account_store is None:
             return None
         from bellbar.ui.accounts import AccountDialog  # only when asked for: keeps start-up light
 
-        if self.account_dialog is None:
+        if self.account_dialog is None or account is not None:
+            if self.account_dialog is not None:
+                self.account_dialog.close()
             self.account_dialog = AccountDialog(*self._account_store)
-            self.account_dialog.account_saved.connect(self._on_account_added)
+            self.account_dialog.account_saved.connect(self._on_account_saved)
+            if account is not None:
+                self.account_dialog.edit(account)
         self.account_dialog.show()
         self.account_dialog.raise_()
         return self.account_dialog
@@ -173,6 +178,7 @@ class TrayApp(QObject):
             window = SettingsWindow(*self._account_store, for_this_platform(), self._health_of)
             window.preferences_changed.connect(self.apply_preferences)
             window.add_account_requested.connect(self.open_account_dialog)
+            window.edit_account_requested.connect(self.open_account_dialog)
             window.account_enabled.connect(self._on_account_enabled)
             window.account_removed.connect(self._on_account_removed)
             self.settings_window = window
@@ -201,17 +207,27 @@ class TrayApp(QObject):
         self._run(self.inbox.stop_account(account.id, forget=True))
         self._update_status()
 
+    async def _restart(self, account: Account) -> None:
+        await self.inbox.stop_account(account.id)
+        self.inbox.start([account])
+        self._update_status()
+        if self.settings_window is not None:
+            self.settings_window.refresh_accounts()
+
     def _run(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` on the loop, keeping a reference until it is done."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _on_account_added(self, account: Account) -> None:
+    def _on_account_saved(self, account: Account) -> None:
         self.account_dialog = None
         self.notice = ""
         if self.welcome is not None:
             self.welcome.close()
+        if self.inbox.account(account.id) is not None or account.id in self._statuses:
+            self._run(self._restart(account))  # edited: sync with the new settings
+            return
         self.inbox.start([account])
         self._update_status()
         if self.settings_window is not None:

@@ -59,14 +59,15 @@ DEFAULT_QUIET_HOURS = ("22:00", "07:00")
 class SettingsWindow(QWidget):
     """Signals:
     preferences_changed(Preferences)
-    account_added(Account), account_enabled(Account, bool), account_removed(Account)
-    add_account_requested()
+    account_enabled(Account, bool), account_removed(Account)
+    add_account_requested(), edit_account_requested(Account)
     """
 
     preferences_changed = Signal(object)
     account_enabled = Signal(object, bool)
     account_removed = Signal(object)
     add_account_requested = Signal()
+    edit_account_requested = Signal(object)  # Account: change it, or sign in again
 
     def __init__(
         self,
@@ -101,6 +102,8 @@ class SettingsWindow(QWidget):
         self.account_list.currentRowChanged.connect(self._on_account_selected)
         self.add_button = QPushButton(self.tr("Add…"))
         self.add_button.clicked.connect(self.add_account_requested)
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.clicked.connect(self._on_edit)
         self.enabled_box = QCheckBox(self.tr("Enabled"))
         self.enabled_box.toggled.connect(self._on_enabled)
         self.popups_box = QCheckBox(self.tr("Pop-ups"))
@@ -108,7 +111,13 @@ class SettingsWindow(QWidget):
         self.remove_button = QPushButton(self.tr("Remove…"))
         self.remove_button.clicked.connect(self._on_remove)
         buttons = QHBoxLayout()
-        for widget in (self.add_button, self.enabled_box, self.popups_box, self.remove_button):
+        for widget in (
+            self.add_button,
+            self.edit_button,
+            self.enabled_box,
+            self.popups_box,
+            self.remove_button,
+        ):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         layout = QVBoxLayout(tab)
@@ -292,7 +301,8 @@ class SettingsWindow(QWidget):
         if status is not None and status.retry_at is not None:
             seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
             state += self.tr(", next try in %d s") % seconds
-        if status is not None and status.detail and status.state is SyncState.SIGNED_OUT:
+        signed_out = status is not None and status.state is SyncState.SIGNED_OUT
+        if signed_out and status is not None and status.detail and status.detail not in state:
             state += f" ({status.detail})"
         if last_event:
             state += " · " + self.tr("last event %s") % last_event
@@ -305,8 +315,11 @@ class SettingsWindow(QWidget):
 
     def _on_account_selected(self, _row: int) -> None:
         account = self.selected_account()
-        for widget in (self.enabled_box, self.popups_box, self.remove_button):
+        for widget in (self.edit_button, self.enabled_box, self.popups_box, self.remove_button):
             widget.setEnabled(account is not None)
+        status, _ = self._status_of(account.id) if account else (None, "")
+        signed_out = status is not None and status.state is SyncState.SIGNED_OUT
+        self.edit_button.setText(self.tr("Sign in again…") if signed_out else self.tr("Edit…"))
         self._loading, was_loading = True, self._loading
         self.enabled_box.setChecked(bool(account and account.enabled))
         self.popups_box.setChecked(bool(account and account.options.get("popups") != "off"))
@@ -322,6 +335,11 @@ class SettingsWindow(QWidget):
             return
         self._update_account(replace(account, enabled=enabled))
         self.account_enabled.emit(replace(account, enabled=enabled), enabled)
+
+    def _on_edit(self) -> None:
+        account = self.selected_account()
+        if account is not None:
+            self.edit_account_requested.emit(account)
 
     def _on_account_popups(self, on: bool) -> None:
         account = self.selected_account()
