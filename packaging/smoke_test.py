@@ -25,10 +25,11 @@ from tests.helpers import secret_service  # noqa: E402
 DIST = ROOT / "dist"
 
 
-def run(command: list[str], env: dict[str, str]) -> str:
+def run(command: list[str], env: dict[str, str], *, echo: bool = True) -> str:
     print("$", " ".join(command), flush=True)
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    print(result.stdout, end="", flush=True)
+    if echo:
+        print(result.stdout, end="", flush=True)
     if result.returncode != 0:
         raise SystemExit(f"failed ({result.returncode}): {result.stderr[-2000:]}")
     return result.stdout
@@ -56,7 +57,7 @@ def main() -> None:
             check_program([str(tmp / "bin" / "bellbar")], pipx_env)
 
     deb = next((DIST / "deb").glob("bellbar_*.deb"))
-    contents = run(["dpkg-deb", "--contents", str(deb)], dict(os.environ))
+    contents = run(["dpkg-deb", "--contents", str(deb)], dict(os.environ), echo=False)
     for path in (
         "./opt/bellbar/bellbar",
         "./usr/bin/bellbar",

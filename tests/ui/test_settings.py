@@ -41,7 +41,9 @@ def test_settings_save_at_once_and_reflect_the_system(
     window = SettingsWindow(paths, secrets, autostart, lambda aid: statuses.get(aid, (None, "")))
     qtbot.addWidget(window)
     window.show()
-    assert window.account_list.item(0).text() == "Work  (botbell)\nLive · last event 2 min ago"
+    assert window.account_list.item(0).text() == (
+        "Work · Bellbar hub (BotBell)\nLive · last event 2 min ago"
+    )
 
     with qtbot.waitSignal(window.preferences_changed) as changed:
         window.popup_corner.setCurrentIndex(window.popup_corner.findData("top-left"))

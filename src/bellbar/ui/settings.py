@@ -38,6 +38,7 @@ from bellbar.core.model import Account, AccountStatus, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
+from bellbar.ui.accounts import PROVIDERS
 
 CORNER_LABELS = {
     "bottom-right": "Bottom right",
@@ -54,6 +55,7 @@ STATE_LABELS = {
     SyncState.STOPPED: "Stopped",
 }
 DEFAULT_QUIET_HOURS = ("22:00", "07:00")
+PROVIDER_LABELS = dict(PROVIDERS)
 
 
 class SettingsWindow(QWidget):
@@ -99,6 +101,7 @@ class SettingsWindow(QWidget):
         tab = QWidget()
         self.account_list = QListWidget()
         self.account_list.setAccessibleName(self.tr("Accounts"))
+        self.account_list.setSpacing(3)
         self.account_list.currentRowChanged.connect(self._on_account_selected)
         self.add_button = QPushButton(self.tr("Add…"))
         self.add_button.clicked.connect(self.add_account_requested)
@@ -286,7 +289,8 @@ class SettingsWindow(QWidget):
         selected = self.account_list.currentRow()
         self.account_list.clear()
         for account in self._config().accounts:
-            item = QListWidgetItem(f"{account.name}  ({account.provider})\n{self._health(account)}")
+            provider = PROVIDER_LABELS.get(account.provider, account.provider)
+            item = QListWidgetItem(f"{account.name} · {provider}\n{self._health(account)}")
             item.setData(Qt.ItemDataRole.UserRole, account)
             self.account_list.addItem(item)
         if self.account_list.count():
