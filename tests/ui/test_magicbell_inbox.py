@@ -158,3 +158,35 @@ def test_botbell_items_offer_no_provider_only_actions(qtbot, harness_for, hub: H
     item = Notification(account="acc", id="m", title="t", body="b", sent_at=datetime.now(UTC))
     labels = [a.text() for a in harness.app.window.context_menu_for(item).actions()]
     assert labels == ["Mark read"]
+
+
+def test_a_popup_closes_when_its_item_is_archived_elsewhere(
+    qtbot, qloop, hub: HubProcess, harness_for
+) -> None:  # type: ignore[no-untyped-def]
+    project = Project(hub)
+    harness = harness_for(project.base, project.secret, project.account())
+    user = {
+        "X-MAGICBELL-API-KEY": project.key,
+        "X-MAGICBELL-API-SECRET": project.secret,
+        "X-MAGICBELL-USER-EXTERNAL-ID": "ui",
+    }
+
+    async def scenario() -> None:
+        await harness.start_live(hide_window=True)
+        await project.notify(title="Disk almost full")
+        await project.notify(title="Backup done")
+        await until(lambda: len(harness.app.popups.popups) == 2)
+        async with httpx.AsyncClient() as client:  # another device of the same user
+            listed = (await client.get(f"{project.base}/notifications", headers=user)).json()
+            disk = next(n for n in listed["notifications"] if n["title"] == "Disk almost full")
+            answer = await client.post(
+                f"{project.base}/notifications/{disk['id']}/archive", headers=user
+            )
+            assert answer.status_code in (200, 204)
+        await until(
+            lambda: [p.notification.title for p in harness.app.popups.popups] == ["Backup done"],
+            what="the archived item's pop-up closes",
+        )
+        await harness.stop()
+
+    qloop.run_until_complete(scenario())

@@ -261,6 +261,8 @@ class TrayApp(QObject):
         """Badge always; the list only while someone can see it (it catches up
         when the window is shown again)."""
         self.tray.set_count(self.inbox.badge_count())
+        cache = self.inbox.cache
+        self.popups.close_gone(lambda n: cache.get(n.account, n.id) is not None)
         if self._window_visible():
             self._refresh_window()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -337,6 +338,12 @@ class PopupStack(QObject):
         for popup in list(self.popups):
             if popup.notification.account == n.account and popup.notification.id == n.id:
                 popup.update_from(n)
+
+    def close_gone(self, still_there: Callable[[Notification], bool]) -> None:
+        """Close the pop-ups whose item was archived or deleted (here or elsewhere)."""
+        for popup in list(self.popups):
+            if popup.notification.id != SUMMARY_ID and not still_there(popup.notification):
+                popup.close()
 
     def close_all(self) -> None:
         for popup in list(self.popups):
