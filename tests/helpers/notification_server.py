@@ -8,14 +8,42 @@ bus, so Bellbar's Qt D-Bus code is exercised end to end.
 
 from __future__ import annotations
 
+import queue
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from jeepney import HeaderFields, Message, MessageType, new_error, new_method_return
+from jeepney import (
+    DBusAddress,
+    HeaderFields,
+    Message,
+    MessageType,
+    new_error,
+    new_method_return,
+    new_signal,
+)
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import open_dbus_connection
 
 INTERFACE = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One Notify call as the server received it."""
+
+    id: int
+    app_name: str
+    summary: str
+    body: str
+    actions: dict[str, str]  # action key → label
+    hints: dict[str, Any]
+
+    def key_of(self, label: str) -> str:
+        return next(key for key, text in self.actions.items() if text == label)
+
+
 INTROSPECTION = """<node><interface name="org.freedesktop.Notifications">
 <method name="GetServerInformation"><arg type="s" direction="out"/><arg type="s" direction="out"/>
 <arg type="s" direction="out"/><arg type="s" direction="out"/></method>
@@ -25,6 +53,9 @@ INTROSPECTION = """<node><interface name="org.freedesktop.Notifications">
 <arg type="as" direction="in"/><arg type="a{sv}" direction="in"/><arg type="i" direction="in"/>
 <arg type="u" direction="out"/></method>
 <method name="CloseNotification"><arg type="u" direction="in"/></method>
+<signal name="ActionInvoked"><arg type="u"/><arg type="s"/></signal>
+<signal name="NotificationClosed"><arg type="u"/><arg type="u"/></signal>
+<signal name="NotificationReplied"><arg type="u"/><arg type="s"/></signal>
 <property name="Inhibited" type="b" access="read"/>
 </interface><interface name="org.freedesktop.DBus.Properties">
 <method name="Get"><arg type="s" direction="in"/><arg type="s" direction="in"/>
@@ -41,7 +72,9 @@ class FakeNotificationServer:
     ) -> None:
         self.capabilities = capabilities
         self.inhibited = inhibited
-        self.notified: list[tuple[Any, ...]] = []
+        self.shown: list[Shown] = []
+        self.closed: list[int] = []
+        self._outgoing: queue.Queue[Message] = queue.Queue()
         self._connection = open_dbus_connection(bus_address)
         self._connection.send_and_get_reply(message_bus.RequestName(INTERFACE))
         self._stop = threading.Event()
@@ -56,10 +89,26 @@ class FakeNotificationServer:
         self._thread.join(5)
         self._connection.close()
 
+    def invoke(self, notification_id: int, action_key: str) -> None:
+        """The user pressed a button (or, with "default", the notification)."""
+        self._emit("ActionInvoked", "us", (notification_id, action_key))
+
+    def reply(self, notification_id: int, text: str) -> None:
+        """The user typed into the inline reply field and sent it (KDE Plasma)."""
+        self._emit("NotificationReplied", "us", (notification_id, text))
+
+    def _emit(self, name: str, signature: str, body: tuple[Any, ...]) -> None:
+        # Sent from the serving thread: one thread owns the connection.
+        self._outgoing.put(
+            new_signal(DBusAddress(PATH, interface=INTERFACE), name, signature, body)
+        )
+
     def _serve(self) -> None:
         while not self._stop.is_set():
+            while not self._outgoing.empty():
+                self._connection.send(self._outgoing.get())
             try:
-                message = self._connection.receive(timeout=0.1)
+                message = self._connection.receive(timeout=0.05)
             except TimeoutError:
                 continue
             if message.header.message_type is MessageType.method_call:
@@ -76,6 +125,11 @@ class FakeNotificationServer:
         if member == "Get" and message.body[1] == "Inhibited" and self.inhibited is not None:
             return new_method_return(message, "v", (("b", self.inhibited),))
         if member == "Notify":
-            self.notified.append(message.body)
-            return new_method_return(message, "u", (len(self.notified),))
+            app_name, _, _, summary, body, actions, hints, _ = message.body
+            pairs = dict(zip(actions[::2], actions[1::2], strict=True))
+            self.shown.append(Shown(len(self.shown) + 1, app_name, summary, body, pairs, hints))
+            return new_method_return(message, "u", (len(self.shown),))
+        if member == "CloseNotification":
+            self.closed.append(message.body[0])
+            return new_method_return(message)
         return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s", (str(member),))

@@ -36,18 +36,34 @@ def _has_owner(env: dict[str, str]) -> bool:
 
 
 @contextmanager
-def secret_service(root: Path) -> Iterator[dict[str, str]]:
-    """Yield the environment variables that point a process at the keyring."""
-    run_dir, data_dir = root / "run", root / "keyring-data"
-    run_dir.mkdir(mode=0o700, parents=True)
-    data_dir.mkdir(parents=True)
+def session_bus() -> Iterator[str]:
+    """A private D-Bus session bus; yields its address."""
     bus = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
         stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
     assert bus.stdout is not None
-    address = bus.stdout.readline().strip()
+    try:
+        yield bus.stdout.readline().strip()
+    finally:
+        bus.terminate()
+        bus.wait(10)
+        bus.stdout.close()
+
+
+@contextmanager
+def secret_service(root: Path) -> Iterator[dict[str, str]]:
+    """Yield the environment variables that point a process at the keyring."""
+    with session_bus() as address:
+        yield from _keyring_on(address, root)
+
+
+def _keyring_on(address: str, root: Path) -> Iterator[dict[str, str]]:
+    run_dir, data_dir = root / "run", root / "keyring-data"
+    run_dir.mkdir(mode=0o700, parents=True)
+    data_dir.mkdir(parents=True)
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_RUNTIME_DIR": str(run_dir)}
     env.pop("PYTHON_KEYRING_BACKEND", None)
     daemon = subprocess.Popen(
@@ -68,7 +84,5 @@ def secret_service(root: Path) -> Iterator[dict[str, str]]:
             time.sleep(0.1)
         yield {k: env[k] for k in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")}
     finally:
-        for process in (daemon, bus):
-            process.terminate()
-            process.wait(10)
-        bus.stdout.close()
+        daemon.terminate()
+        daemon.wait(10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,7 @@ class TrayApp(QObject):
         self.settings_window: SettingsWindow | None = None
         self.welcome: WelcomeWindow | None = None
         self._tasks: set[asyncio.Future[None]] = set()
+        self._native_pending = False
         self._statuses: dict[str, tuple[Account, AccountStatus]] = {}
         self._on_quit = on_quit or QApplication.quit
         self._icons = icons
@@ -129,6 +131,7 @@ class TrayApp(QObject):
     def start(self) -> None:
         """Show the tray icon (or, with no tray, the window) and the badge."""
         self._refresh()
+        self._sync_native()
         if TrayIcon.available():
             self.tray.show()
         else:
@@ -262,7 +265,7 @@ class TrayApp(QObject):
         when the window is shown again)."""
         self.tray.set_count(self.inbox.badge_count())
         cache = self.inbox.cache
-        self.popups.close_gone(lambda n: cache.get(n.account, n.id) is not None)
+        self.popups.close_gone(lambda account, nid: cache.get(account, nid) is not None)
         if self._window_visible():
             self._refresh_window()
 
@@ -301,13 +304,40 @@ class TrayApp(QObject):
         self.preferences = preferences
         self.quiet.set_rule(preferences.quiet())
         self.popups.seconds = preferences.popup_seconds
+        if self.popups.native is not None:
+            self.popups.native.seconds = preferences.popup_seconds
         self.popups.set_corner(preferences.popup_corner)
+        self._sync_native()
         self.inbox.badge_counts_unread = preferences.badge_counts == "unread"
         self.tray.dnd_action.blockSignals(True)
         self.tray.dnd_action.setChecked(preferences.do_not_disturb)
         self.tray.dnd_action.blockSignals(False)
         self.tray.set_quiet(self.quiet.reason)
         self._refresh()
+
+    def _sync_native(self) -> None:
+        """Use the desktop's own notifications when asked to and there are any."""
+        wanted = self.preferences.native_notifications and sys.platform.startswith("linux")
+        if wanted and self.popups.native is None and not self._native_pending:
+            self._native_pending = True
+            self._run(self._enable_native())
+        elif not wanted and self.popups.native is not None:
+            self.popups.use_native(None)
+
+    async def _enable_native(self) -> None:
+        from bellbar.ui.native_notifications import NativeNotifications
+
+        try:
+            native = await NativeNotifications.for_desktop(self.preferences.popup_seconds)
+        finally:
+            self._native_pending = False
+        if native is None:
+            self.notice = self.tr(
+                "The desktop shows no notifications with buttons: Bellbar draws its own."
+            )
+            self._update_status()
+        elif self.preferences.native_notifications:
+            self.popups.use_native(native)
 
     def _on_quiet_changed(self, reason: str) -> None:
         self.tray.set_quiet(reason)

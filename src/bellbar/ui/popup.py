@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QEnterEvent, QGuiApplication, QKeyEvent, QResizeEvent
@@ -29,6 +30,9 @@ from bellbar.core.model import Action, ActionKind, Notification
 from bellbar.core.text import display_text, is_safe_link
 from bellbar.ui.icon_loader import ICON_SIZE, IconLoader
 from bellbar.ui.widgets import open_link, plain_label, rich_label
+
+if TYPE_CHECKING:
+    from bellbar.ui.native_notifications import NativeNotifications
 
 WIDTH = 360
 MARGIN = 12
@@ -256,6 +260,8 @@ class PopupStack(QObject):
         self.corner = corner
         self.popups: list[Popup] = []
         self._arrivals: deque[float] = deque()  # recent arrival times, for flood control
+        self.native: NativeNotifications | None = None
+        self._native_summarised = 0
 
     def show_batch(self, items: list[Notification]) -> None:
         """Show what arrived together, and keep a flood from burying the screen.
@@ -286,9 +292,27 @@ class PopupStack(QObject):
         self.corner = corner
         self._place()
 
-    def show_summary(self, count: int, title: str | None = None) -> Popup:
+    def use_native(self, native: NativeNotifications | None) -> None:
+        """Show pop-ups through the desktop's own notifications (None: draw them)."""
+        if self.native is not None:
+            self.native.close_all()
+            self.native.disconnect_bus()
+        self.native = native
+        self._native_summarised = 0
+        if native is not None:
+            native.seconds = self.seconds
+            native.reply_requested.connect(self.reply_requested)
+            native.clicked.connect(self.clicked)
+            native.summary_clicked.connect(self.summary_clicked)
+
+    def show_summary(self, count: int, title: str | None = None) -> Popup | None:
         """One pop-up standing for `count` more notifications that got none;
         an existing one counts them in. `title` replaces "and N more new"."""
+        if self.native is not None:
+            self._native_summarised += count
+            title = title or self._summary_title(self._native_summarised)
+            self.native.show(self._summary_item(title), summary=True)
+            return None
         summary = self._summary()
         if summary is not None:
             summary.summarised += count
@@ -297,19 +321,21 @@ class PopupStack(QObject):
             summary.title_label.setText(title)
             summary.start_timer()
             return summary
-        item = Notification(
-            account="",
-            id=SUMMARY_ID,
-            title=title or self._summary_title(count),
-            body=self.tr("Open the inbox to see them all."),
-            sent_at=datetime.now(UTC),
-            sender="Bellbar",
-        )
-        popup = self.show_notification(item)
+        popup = self._show_widget(self._summary_item(title or self._summary_title(count)))
         popup.summarised = count
         popup.clicked.disconnect(self.clicked)
         popup.clicked.connect(lambda _: self.summary_clicked.emit())
         return popup
+
+    def _summary_item(self, title: str) -> Notification:
+        return Notification(
+            account="",
+            id=SUMMARY_ID,
+            title=title,
+            body=self.tr("Open the inbox to see them all."),
+            sent_at=datetime.now(UTC),
+            sender="Bellbar",
+        )
 
     def _summary_title(self, count: int) -> str:
         return self.tr("and %n more new", "", count)
@@ -317,7 +343,15 @@ class PopupStack(QObject):
     def _summary(self) -> Popup | None:
         return next((p for p in self.popups if p.notification.id == SUMMARY_ID), None)
 
-    def show_notification(self, n: Notification) -> Popup:
+    def show_notification(self, n: Notification) -> Popup | None:
+        """A pop-up for `n`: the desktop's own when it can show all of `n`
+        (None is returned then), else Bellbar's."""
+        if self.native is not None and self.native.can_show(n):
+            self.native.show(n)
+            return None
+        return self._show_widget(n)
+
+    def _show_widget(self, n: Notification) -> Popup:
         while len(self.popups) >= MAX_VISIBLE:
             # The oldest goes, but not the summary: it stands for many.
             oldest = next((p for p in self.popups if p.notification.id != SUMMARY_ID), None)
@@ -335,17 +369,31 @@ class PopupStack(QObject):
         return popup
 
     def update_notification(self, n: Notification) -> None:
+        settled = n.is_read or (n.reply is not None and not n.reply.pending)
+        if self.native is not None and settled:
+            self.native.close(n)
         for popup in list(self.popups):
             if popup.notification.account == n.account and popup.notification.id == n.id:
                 popup.update_from(n)
 
-    def close_gone(self, still_there: Callable[[Notification], bool]) -> None:
-        """Close the pop-ups whose item was archived or deleted (here or elsewhere)."""
+    def close_gone(self, still_there: Callable[[str, str], bool]) -> None:
+        """Close the pop-ups whose item (account, id) was archived or deleted,
+        here or elsewhere."""
         for popup in list(self.popups):
-            if popup.notification.id != SUMMARY_ID and not still_there(popup.notification):
+            n = popup.notification
+            if n.id != SUMMARY_ID and not still_there(n.account, n.id):
                 popup.close()
+        if self.native is not None:
+            for account, notification_id in self.native.shown_keys():
+                if notification_id != SUMMARY_ID and not still_there(account, notification_id):
+                    self.native.close(
+                        Notification(account, notification_id, "", "", datetime.now(UTC))
+                    )
 
     def close_all(self) -> None:
+        if self.native is not None:
+            self.native.close_all()
+            self._native_summarised = 0
         for popup in list(self.popups):
             popup.close()
 

@@ -8,6 +8,7 @@ app. Removing an account deletes its keyring entry.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -137,6 +138,14 @@ class SettingsWindow(QWidget):
         for corner in POPUP_CORNERS:
             self.popup_corner.addItem(self.tr(CORNER_LABELS[corner]), corner)
         self.popup_sound = QCheckBox(self.tr("Play a sound"))
+        self.native = QCheckBox(self.tr("Use the desktop's own notifications"))
+        self.native.setToolTip(
+            self.tr(
+                "Buttons become notification actions, with inline reply where the desktop "
+                "offers it; questions it cannot show stay Bellbar pop-ups."
+            )
+        )
+        self.native.setVisible(sys.platform.startswith("linux"))
         self.badge_unread = QComboBox()
         self.badge_unread.addItem(self.tr("Unseen"), "unseen")
         self.badge_unread.addItem(self.tr("Unread"), "unread")
@@ -144,11 +153,13 @@ class SettingsWindow(QWidget):
         form.addRow(self.tr("Show each pop-up for"), self.popup_seconds)
         form.addRow(self.tr("Screen corner"), self.popup_corner)
         form.addRow("", self.popup_sound)
+        form.addRow("", self.native)
         form.addRow(self.tr("The badge counts"), self.badge_unread)
         for signal in (
             self.popup_seconds.valueChanged,
             self.popup_corner.currentIndexChanged,
             self.popup_sound.toggled,
+            self.native.toggled,
             self.badge_unread.currentIndexChanged,
         ):
             signal.connect(self._save_preferences)
@@ -224,6 +235,7 @@ class SettingsWindow(QWidget):
             self.popup_seconds.setValue(p.popup_seconds)
             self.popup_corner.setCurrentIndex(POPUP_CORNERS.index(p.popup_corner))
             self.popup_sound.setChecked(p.popup_sound)
+            self.native.setChecked(p.native_notifications)
             self.badge_unread.setCurrentIndex(1 if p.badge_counts == "unread" else 0)
             self.dnd_on.setChecked(p.do_not_disturb)
             start, end = p.quiet_hours or DEFAULT_QUIET_HOURS
@@ -252,6 +264,7 @@ class SettingsWindow(QWidget):
             popup_seconds=self.popup_seconds.value(),
             popup_corner=str(self.popup_corner.currentData()),
             popup_sound=self.popup_sound.isChecked(),
+            native_notifications=self.native.isChecked(),
             badge_counts=str(self.badge_unread.currentData()),
             do_not_disturb=self.dnd_on.isChecked(),
             quiet_hours=quiet_hours,
