@@ -117,3 +117,27 @@ def test_hostile_text_is_shown_inert(
         await harness.stop()
 
     qloop.run_until_complete(scenario())
+
+
+def test_sound_once_per_batch_and_only_when_asked(
+    qtbot, qloop, hub: HubProcess, bot: HubBot, harness: TrayHarness, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    from bellbar.ui import app as app_module
+
+    played: list[None] = []
+    monkeypatch.setattr(app_module, "play_new_message", lambda: played.append(None))
+
+    async def scenario() -> None:
+        await harness.start_live(hide_window=True)
+        await hub.push_async(bot, message="silent")
+        await until(lambda: harness.app.popups.popups)
+        assert played == []
+        harness.app.apply_preferences(replace(harness.app.preferences, popup_sound=True))
+        await hub.push_async(bot, message="with a sound")
+        await until(lambda: len(harness.app.popups.popups) == 2)
+        assert played == [None]
+        await harness.stop()
+
+    qloop.run_until_complete(scenario())

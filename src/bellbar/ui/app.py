@@ -29,6 +29,7 @@ from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
 from bellbar.ui.quiet_gate import QuietGate
+from bellbar.ui.sound import play_new_message
 from bellbar.ui.tray import TrayIcon
 from bellbar.ui.widgets import center_on_screen
 
@@ -252,6 +253,8 @@ class TrayApp(QObject):
         admitted = self.quiet.admit(wanted)
         if admitted:
             self.popups.show_batch(admitted)
+            if self.preferences.popup_sound:
+                play_new_message()  # once per batch, not once per item
 
     def _popups_on(self, account_id: str) -> bool:
         account = self.inbox.account(account_id)
