@@ -141,3 +141,23 @@ def test_sound_once_per_batch_and_only_when_asked(
         await harness.stop()
 
     qloop.run_until_complete(scenario())
+
+
+def test_send_test_brings_a_test_question_from_the_hub(
+    qtbot, qloop, hub: HubProcess, harness: TrayHarness
+) -> None:
+    async def scenario() -> None:
+        await harness.start_live(hide_window=True)
+        assert harness.inbox.capabilities("acc").send_test
+        outcome = await harness.inbox.send_test("acc")
+        assert outcome == "Test message sent: it should pop up in a moment."
+        popup = await until(lambda: harness.app.popups.popups and harness.app.popups.popups[0])
+        assert popup.notification.title == "Test from Bellbar"
+        assert popup.notification.sender == "Bellbar"
+        assert list(popup.buttons) == ["works", "later"]
+        assert await harness.inbox.send_test("nope") == (
+            "This account cannot send itself a test message."
+        )
+        await harness.stop()
+
+    qloop.run_until_complete(scenario())

@@ -25,7 +25,7 @@ from bellbar.core.signals import Signal
 from bellbar.core.sync import AccountSync
 from bellbar.core.timefmt import utc_now
 from bellbar.providers import make_provider
-from bellbar.providers.base import Page
+from bellbar.providers.base import Page, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,17 @@ class Inbox:
         """What the account's provider supports (nothing, if it is not syncing)."""
         sync = self._syncs.get(account_id)
         return sync.capabilities if sync is not None else Capabilities()
+
+    async def send_test(self, account_id: str) -> str:
+        """Have the account's server send a test message; a sentence on how it went."""
+        sync = self._syncs.get(account_id)
+        if sync is None or not sync.capabilities.send_test:
+            return "This account cannot send itself a test message."
+        try:
+            await sync.send_test()
+        except ProviderError as exc:
+            return f"Not sent: {exc}"
+        return "Test message sent: it should pop up in a moment."
 
     def mark_all_seen(self) -> None:
         """Everything is now in view (the inbox opened)."""

@@ -98,6 +98,7 @@ class Capabilities:
     unread: bool = False
     archive: bool = False
     delete: bool = False
+    send_test: bool = False  # the server can send this user a test message
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,10 @@ class AccountSync:
     def capabilities(self) -> Capabilities:
         return self._provider.capabilities
 
+    async def send_test(self) -> None:
+        """Ask the server for a test message (it arrives like any other)."""
+        await self._provider.send_test()
+
     def outbox_added(self) -> None:
         """A user action was queued: send it now."""
         self._outbox_wake.set()

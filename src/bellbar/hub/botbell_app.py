@@ -7,6 +7,8 @@ acting as "the BotBell app") uses, with a hub user token as Bearer:
   change first, `cursor` to pass next, `has_more`)
 * `POST messages/{id}/reply {content, action}` with `Idempotency-Key`
 * `POST messages/{id}/read`, `POST messages/seen {message_ids}`, `POST messages/read-all`
+* `POST test`: a test message to this user from their own "Bellbar" bot
+  (the settings window's "Send test")
 * `GET events`: SSE; replays the feed after `Last-Event-ID` (or `?since=`),
   then follows it live; `id:` is the cursor, `event:` the change name,
   `data:` `{"name", "data": message}`; an `event: ping` every 30 s of silence.
@@ -28,6 +30,7 @@ from bellbar.hub.botbell_validation import invalid, validate_reply
 from bellbar.hub.envelope import BotBellFailure, ok
 from bellbar.hub.sse import Event, event_stream, parse_cursor
 from bellbar.hub.state import HubState
+from bellbar.hub.store import TEST_MESSAGE, QuotaExceeded
 
 FEED_PAGE = 100
 
@@ -45,6 +48,7 @@ class BotBellAppRoutes:
             Route("/app/messages", g(self.messages), methods=["GET"]),
             Route("/app/messages/seen", g(self.mark_seen), methods=["POST"]),
             Route("/app/messages/read-all", g(self.mark_all_read), methods=["POST"]),
+            Route("/app/test", g(self.send_test), methods=["POST"]),
             Route("/app/messages/{message_id}/read", g(self.mark_read), methods=["POST"]),
             Route("/app/messages/{message_id}/reply", g(self.reply), methods=["POST"]),
             Route("/app/events", g(self.events), methods=["GET"]),
@@ -99,6 +103,20 @@ class BotBellAppRoutes:
         updated = await self.hub.db(self.hub.db.store.mark_all_read, user["id"])
         self.hub.bus.publish(user["id"])
         return ok({"updated": updated})
+
+    async def send_test(self, request: Request) -> Response:
+        user = await self._user(request)
+        store = self.hub.db.store
+
+        def send() -> dict[str, Any]:
+            return store.push(store.test_bot(user["id"]), TEST_MESSAGE)
+
+        try:
+            message = await self.hub.db(send)
+        except QuotaExceeded:
+            raise BotBellFailure(envelope.QUOTA, "Monthly message quota exhausted") from None
+        self.hub.bus.publish(user["id"])
+        return ok({"message_id": message["message_id"]})
 
     async def reply(self, request: Request) -> Response:
         user = await self._user(request)

@@ -32,6 +32,12 @@ T = TypeVar("T")
 
 REPLY_RETENTION_SECONDS = 24 * 3600
 DEFAULT_MONTHLY_LIMIT = 100_000
+TEST_BOT_NAME = "Bellbar"
+TEST_MESSAGE = {
+    "title": "Test from Bellbar",
+    "message": "Notifications from this hub reach you. Press a button to try a reply.",
+    "actions": [{"key": "works", "label": "It works"}, {"key": "later", "label": "Later"}],
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -206,6 +212,19 @@ class Store:
 
     def bot_by_token(self, token: str) -> sqlite3.Row | None:
         return self._one("SELECT * FROM bots WHERE token_hash = ?", token_hash(token))
+
+    def test_bot(self, user_id: str) -> sqlite3.Row:
+        """The user's own "Bellbar" bot, which sends the settings window's test
+        messages (made on first use; replies go to its poll queue)."""
+        row = self._one(
+            "SELECT * FROM bots WHERE user_id = ? AND name = ? ORDER BY created_at",
+            user_id,
+            TEST_BOT_NAME,
+        )
+        if row is not None:
+            return row
+        bot, _ = self.create_bot(user_id, TEST_BOT_NAME, "Test messages sent from Bellbar")
+        return bot
 
     def bots_of(self, user_id: str) -> list[sqlite3.Row]:
         return self._db.execute(

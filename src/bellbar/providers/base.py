@@ -122,6 +122,8 @@ class Provider(Protocol):
 
     async def delete(self, notification_id: str, *, idempotency_key: str) -> None: ...
 
+    async def send_test(self) -> None: ...
+
     async def aclose(self) -> None: ...
 
 
@@ -142,3 +144,6 @@ class OptionalOperations:
 
     async def delete(self, notification_id: str, *, idempotency_key: str) -> None:
         raise Rejected("this provider cannot delete")
+
+    async def send_test(self) -> None:
+        raise Rejected("this provider cannot send a test message")

@@ -25,7 +25,7 @@ PAGE_SIZE = 100
 class BotBellApp(OptionalOperations):
     """Adapter for one hub user, authenticated by its user token."""
 
-    capabilities = Capabilities(stream=True, reply=True)
+    capabilities = Capabilities(stream=True, reply=True, send_test=True)
 
     def __init__(self, base_url: str, token: str, *, account_id: str = "") -> None:
         self._account = account_id
@@ -99,6 +99,10 @@ class BotBellApp(OptionalOperations):
         await request_json(
             self._client, "POST", "messages/read-all", headers={"Idempotency-Key": idempotency_key}
         )
+
+    async def send_test(self) -> None:
+        """A test message from the user's own "Bellbar" bot on the hub."""
+        _data(await request_json(self._client, "POST", "test"))
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -179,7 +179,15 @@ class TrayApp(QObject):
         from bellbar.ui.settings import SettingsWindow
 
         if self.settings_window is None:
-            window = SettingsWindow(*self._account_store, for_this_platform(), self._health_of)
+            window = SettingsWindow(
+                *self._account_store,
+                for_this_platform(),
+                self._health_of,
+                lambda account_id: self.inbox.capabilities(account_id).send_test,
+            )
+            window.send_test_requested.connect(
+                lambda account: self._run(self._send_test(account.id))
+            )
             window.preferences_changed.connect(self.apply_preferences)
             window.add_account_requested.connect(self.open_account_dialog)
             window.edit_account_requested.connect(self.open_account_dialog)
@@ -210,6 +218,11 @@ class TrayApp(QObject):
         self._statuses.pop(account.id, None)
         self._run(self.inbox.stop_account(account.id, forget=True))
         self._update_status()
+
+    async def _send_test(self, account_id: str) -> None:
+        outcome = await self.inbox.send_test(account_id)
+        if self.settings_window is not None:
+            self.settings_window.show_account_note(outcome)
 
     async def _restart(self, account: Account) -> None:
         await self.inbox.stop_account(account.id)

@@ -63,7 +63,7 @@ class SettingsWindow(QWidget):
     """Signals:
     preferences_changed(Preferences)
     account_enabled(Account, bool), account_removed(Account)
-    add_account_requested(), edit_account_requested(Account)
+    add_account_requested(), edit_account_requested(Account), send_test_requested(Account)
     """
 
     preferences_changed = Signal(object)
@@ -71,6 +71,7 @@ class SettingsWindow(QWidget):
     account_removed = Signal(object)
     add_account_requested = Signal()
     edit_account_requested = Signal(object)  # Account: change it, or sign in again
+    send_test_requested = Signal(object)  # Account
 
     def __init__(
         self,
@@ -78,12 +79,14 @@ class SettingsWindow(QWidget):
         secrets: SecretStore,
         autostart: Autostart,
         status_of: Callable[[str], tuple[AccountStatus | None, str]] = lambda _: (None, ""),
+        can_send_test: Callable[[str], bool] = lambda _: False,
     ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Bellbar settings"))
         self.resize(520, 460)
         self._paths, self._secrets, self._autostart = paths, secrets, autostart
         self._status_of = status_of
+        self._can_send_test = can_send_test
         self._loading = False
         self.tabs = QTabWidget()
         self.tabs.addTab(self._accounts_tab(), self.tr("Accounts"))
@@ -114,12 +117,20 @@ class SettingsWindow(QWidget):
         self.popups_box.toggled.connect(self._on_account_popups)
         self.remove_button = QPushButton(self.tr("Remove…"))
         self.remove_button.clicked.connect(self._on_remove)
+        self.test_button = QPushButton(self.tr("Send test"))
+        self.test_button.setToolTip(self.tr("Ask the server to send you a test message"))
+        self.test_button.clicked.connect(self._on_send_test)
+        self.account_note = QLabel()
+        self.account_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.account_note.setWordWrap(True)
+        self.account_note.setAccessibleName(self.tr("Account message"))
         buttons = QHBoxLayout()
         for widget in (
             self.add_button,
             self.edit_button,
             self.enabled_box,
             self.popups_box,
+            self.test_button,
             self.remove_button,
         ):
             buttons.addWidget(widget)
@@ -127,6 +138,7 @@ class SettingsWindow(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(self.account_list, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.account_note)
         return tab
 
     def _popups_tab(self) -> QWidget:
@@ -337,6 +349,9 @@ class SettingsWindow(QWidget):
         status, _ = self._status_of(account.id) if account else (None, "")
         signed_out = status is not None and status.state is SyncState.SIGNED_OUT
         self.edit_button.setText(self.tr("Sign in again…") if signed_out else self.tr("Edit…"))
+        self.test_button.setEnabled(
+            account is not None and account.enabled and self._can_send_test(account.id)
+        )
         self._loading, was_loading = True, self._loading
         self.enabled_box.setChecked(bool(account and account.enabled))
         self.popups_box.setChecked(bool(account and account.options.get("popups") != "off"))
@@ -352,6 +367,16 @@ class SettingsWindow(QWidget):
             return
         self._update_account(replace(account, enabled=enabled))
         self.account_enabled.emit(replace(account, enabled=enabled), enabled)
+
+    def _on_send_test(self) -> None:
+        account = self.selected_account()
+        if account is not None:
+            self.show_account_note(self.tr("Sending a test message…"))
+            self.send_test_requested.emit(account)
+
+    def show_account_note(self, text: str) -> None:
+        """A line under the buttons: how "Send test" went."""
+        self.account_note.setText(text)
 
     def _on_edit(self) -> None:
         account = self.selected_account()
