@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from bellbar.core.model import Account, Notification
 from bellbar.ui.inbox_model import NotificationRole
@@ -187,6 +187,35 @@ def test_a_popup_closes_when_its_item_is_archived_elsewhere(
             lambda: [p.notification.title for p in harness.app.popups.popups] == ["Backup done"],
             what="the archived item's pop-up closes",
         )
+        await harness.stop()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_the_inbox_works_from_the_keyboard(qtbot, qloop, hub: HubProcess, harness_for) -> None:  # type: ignore[no-untyped-def]
+    project = Project(hub)
+    harness = harness_for(project.base, project.secret, project.account())
+
+    async def scenario() -> None:
+        await harness.start_live(hide_window=True)
+        await project.notify(title="First")
+        await project.notify(title="Second")
+        await until(lambda: harness.app.tray.count == 2)
+        harness.app.popups.close_all()  # offscreen Qt lets a pop-up take the activation
+        window = harness.app.window
+        window.present()
+        await until(lambda: QApplication.activeWindow() is window, what="active: keys go there")
+        view = window.view
+        view.setFocus()
+        view.setCurrentIndex(window.model.index(0))
+        top = rows(harness)[0].title
+        qtbot.keyClick(view, Qt.Key.Key_M)
+        await until(lambda: rows(harness)[0].is_read, what="M marks read")
+        qtbot.keyClick(view, Qt.Key.Key_M)
+        await until(lambda: not rows(harness)[0].is_read, what="M again marks unread")
+        qtbot.keyClick(view, Qt.Key.Key_Delete)
+        await until(lambda: top not in [n.title for n in rows(harness)], what="Delete archives")
+        assert len(rows(harness)) == 1
         await harness.stop()
 
     qloop.run_until_complete(scenario())

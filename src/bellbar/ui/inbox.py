@@ -9,6 +9,7 @@ delete); a category filter appears once there are categories.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -109,6 +110,7 @@ class InboxWindow(QWidget):
         self.view.clicked.connect(self._on_clicked)
         open_current = QShortcut(QKeySequence(Qt.Key.Key_Return), self.view)
         open_current.activated.connect(lambda: self._on_clicked(self.view.currentIndex()))
+        self._add_keyboard_shortcuts()
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
         layout.addWidget(self.view, 1)
@@ -188,6 +190,57 @@ class InboxWindow(QWidget):
     def hide_reply_bar(self) -> None:
         self._reply_target = None
         self.reply_bar.setVisible(False)
+
+    def _add_keyboard_shortcuts(self) -> None:
+        """The list without a mouse: Enter opens, M toggles read, Delete archives
+        (Shift+Delete deletes), 1-9 press a question's buttons, the Menu key
+        (or Shift+F10) opens the item's menu, Esc closes."""
+        keys: dict[QKeySequence, Callable[[], None]] = {
+            QKeySequence(Qt.Key.Key_M): self._toggle_read_current,
+            QKeySequence(Qt.Key.Key_Delete): lambda: self._remove_current(archive=True),
+            QKeySequence("Shift+Delete"): lambda: self._remove_current(archive=False),
+            QKeySequence(Qt.Key.Key_Menu): self._menu_for_current,
+            QKeySequence("Shift+F10"): self._menu_for_current,
+        }
+        for number in range(1, 10):
+            keys[QKeySequence(str(number))] = functools.partial(self._press_action, number - 1)
+        for sequence, slot in keys.items():
+            QShortcut(sequence, self.view, slot)
+
+    def _current(self) -> Notification | None:
+        item = self.view.currentIndex().data(NotificationRole)
+        return item if isinstance(item, Notification) else None
+
+    def _toggle_read_current(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if not item.is_read:
+            self.read_requested.emit(item)
+        elif self._capabilities(item.account).unread:
+            self.unread_requested.emit(item)
+
+    def _remove_current(self, *, archive: bool) -> None:
+        item = self._current()
+        if item is None:
+            return
+        can = self._capabilities(item.account)
+        if archive and can.archive:
+            self.archive_requested.emit(item)
+        elif can.delete:
+            self.delete_requested.emit(item)
+
+    def _press_action(self, position: int) -> None:
+        item = self._current()
+        if item is not None and item.awaits_answer and position < len(item.actions):
+            self._on_action(item, item.actions[position])
+
+    def _menu_for_current(self) -> None:
+        item = self._current()
+        if item is not None:
+            rect = self.view.visualRect(self.view.currentIndex())
+            position = self.view.viewport().mapToGlobal(rect.center())
+            self.context_menu_for(item).exec(position)
 
     def _on_escape(self) -> None:
         if self.reply_bar.isVisible():
