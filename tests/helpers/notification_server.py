@@ -97,6 +97,13 @@ class FakeNotificationServer:
         """The user typed into the inline reply field and sent it (KDE Plasma)."""
         self._emit("NotificationReplied", "us", (notification_id, text))
 
+    def set_inhibited(self, inhibited: bool) -> None:
+        """The desktop's do-not-disturb switched, as Plasma announces it."""
+        self.inhibited = inhibited
+        properties = DBusAddress(PATH, interface="org.freedesktop.DBus.Properties")
+        body = (INTERFACE, {"Inhibited": ("b", inhibited)}, [])
+        self._outgoing.put(new_signal(properties, "PropertiesChanged", "sa{sv}as", body))
+
     def _emit(self, name: str, signature: str, body: tuple[Any, ...]) -> None:
         # Sent from the serving thread: one thread owns the connection.
         self._outgoing.put(

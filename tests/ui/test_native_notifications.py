@@ -94,3 +94,25 @@ def test_inline_reply_where_the_server_offers_it(qtbot, qloop, bus: str) -> None
 
 def test_no_server_means_bellbars_own_popups(qtbot, qloop, bus: str) -> None:
     assert qloop.run_until_complete(NativeNotifications.for_desktop(6)) is None
+
+
+def test_the_desktops_do_not_disturb_is_followed_as_it_changes(qtbot, qloop, bus: str) -> None:
+    from bellbar.core.quiet import DoNotDisturb
+    from bellbar.ui.quiet_gate import QuietGate, watch_desktop
+
+    with FakeNotificationServer(bus, inhibited=False) as server:
+        # Asked directly, the in-process stand-in could not answer Qt's blocking call.
+        gate = QuietGate(DoNotDisturb(), desktop_quiet=lambda: bool(server.inhibited))
+        watch_desktop(gate)
+        assert gate.reason == ""
+        ended: list[int] = []
+        gate.ended.connect(ended.append)
+
+        async def scenario() -> None:
+            server.set_inhibited(True)  # the user turned on Plasma's do not disturb
+            await until(lambda: gate.reason == "the desktop's do not disturb")
+            assert gate.admit([QUESTION, ASK_TEXT]) == []
+            server.set_inhibited(False)
+            await until(lambda: ended == [2], what="one summary when it ends")
+
+        qloop.run_until_complete(scenario())

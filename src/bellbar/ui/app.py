@@ -28,7 +28,7 @@ from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
 from bellbar.ui.popup import PopupStack
-from bellbar.ui.quiet_gate import QuietGate
+from bellbar.ui.quiet_gate import QuietGate, watch_desktop
 from bellbar.ui.sound import play_new_message
 from bellbar.ui.tray import TrayIcon
 from bellbar.ui.widgets import center_on_screen
@@ -133,6 +133,7 @@ class TrayApp(QObject):
         """Show the tray icon (or, with no tray, the window) and the badge."""
         self._refresh()
         self._sync_native()
+        watch_desktop(self.quiet)
         if TrayIcon.available():
             self.tray.show()
         else:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage, QDBusVariant
+from PySide6.QtCore import SLOT, QObject, Signal, Slot
+from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage, QDBusVariant
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -40,14 +41,10 @@ def server_info() -> ServerInfo | str:
     bus = QDBusConnection.sessionBus()
     if not bus.isConnected():
         return "there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set or dead)"
-    server = QDBusInterface(SERVICE, PATH, INTERFACE, bus)
-    server.setTimeout(TIMEOUT_MS)
-    if not server.isValid():
-        return f"no notification server is running ({server.lastError().message()})"
-    information = _answer(server.call("GetServerInformation"))
-    capabilities = _answer(server.call("GetCapabilities"))
+    information = _call(bus, INTERFACE, "GetServerInformation")
     if isinstance(information, str):
-        return information
+        return f"no notification server is running ({information})"
+    capabilities = _call(bus, INTERFACE, "GetCapabilities")
     if isinstance(capabilities, str):
         return capabilities
     name, vendor, version = (str(value) for value in information[:3])
@@ -62,11 +59,7 @@ def desktop_inhibited() -> bool | None:
     bus = QDBusConnection.sessionBus()
     if not bus.isConnected():
         return None
-    properties = QDBusInterface(SERVICE, PATH, "org.freedesktop.DBus.Properties", bus)
-    properties.setTimeout(TIMEOUT_MS)
-    if not properties.isValid():
-        return None
-    value = _answer(properties.call("Get", INTERFACE, "Inhibited"))
+    value = _call(bus, "org.freedesktop.DBus.Properties", "Get", INTERFACE, "Inhibited")
     if isinstance(value, str) or not value:
         return None
     inhibited = value[0]
@@ -75,7 +68,54 @@ def desktop_inhibited() -> bool | None:
     return inhibited if isinstance(inhibited, bool) else None
 
 
+def _call(bus: QDBusConnection, interface: str, method: str, *args: object) -> list[object] | str:
+    """One method call with a short timeout. A plain message, not a
+    QDBusInterface: that one introspects first, with a 25 s timeout of its own,
+    which a hung server would spend on the UI thread."""
+    message = QDBusMessage.createMethodCall(SERVICE, PATH, interface, method)
+    if args:
+        message.setArguments(list(args))
+    return _answer(bus.call(message, QDBus.CallMode.Block, TIMEOUT_MS))
+
+
 def _answer(message: QDBusMessage) -> list[object] | str:
     if message.type() == QDBusMessage.MessageType.ErrorMessage:
         return message.errorMessage() or message.errorName()
     return list(message.arguments())
+
+
+class InhibitedWatcher(QObject):
+    """Tells when the desktop's do-not-disturb (`Inhibited`) changes, from the
+    server's PropertiesChanged signal: no polling, so an idle tray stays idle.
+
+    Signals: changed(bool)
+    """
+
+    changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        bus = QDBusConnection.sessionBus()
+        # PySide6's stub wants the slot as bytes, but only SLOT()'s string connects.
+        self.listening = bus.isConnected() and bus.connect(  # type: ignore[call-overload]
+            SERVICE,
+            PATH,
+            "org.freedesktop.DBus.Properties",
+            "PropertiesChanged",
+            self,
+            SLOT("_on_properties_changed(QString,QVariantMap,QStringList)"),
+        )
+
+    @Slot(str, "QVariantMap", "QStringList")
+    def _on_properties_changed(
+        self, interface: str, changed: dict[str, object], invalidated: list[str]
+    ) -> None:
+        if interface != INTERFACE:
+            return
+        value = changed.get("Inhibited")
+        if isinstance(value, QDBusVariant):
+            value = value.variant()
+        if isinstance(value, bool):
+            self.changed.emit(value)
+        elif "Inhibited" in invalidated:
+            self.changed.emit(bool(desktop_inhibited()))

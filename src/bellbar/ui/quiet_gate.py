@@ -33,6 +33,20 @@ def _desktop_inhibited() -> bool | None:
     return desktop_inhibited()
 
 
+def watch_desktop(gate: QuietGate) -> None:
+    """Follow the desktop's do-not-disturb as it changes (Linux, where the
+    notification server announces it), so the bell mutes and unmutes at once."""
+    if not sys.platform.startswith("linux"):
+        return
+    from bellbar.ui.notification_server import InhibitedWatcher
+
+    watcher = InhibitedWatcher()
+    if watcher.listening:
+        watcher.setParent(gate)
+        watcher.changed.connect(gate.desktop_changed)
+        gate.desktop_changed(gate.ask_desktop())  # where it stands now
+
+
 class QuietGate(QObject):
     """Signals: quiet_changed(reason or ""), ended(held count)."""
 
@@ -51,6 +65,7 @@ class QuietGate(QObject):
         self._desktop_quiet = desktop_quiet
         self._now = now
         self._desktop: tuple[float, bool] = (-DESKTOP_CHECK_SECONDS, False)
+        self._announced = False
         self.held = 0
         self._reason = ""
         self._timer = QTimer(self, singleShot=True)
@@ -97,11 +112,22 @@ class QuietGate(QObject):
         else:
             self._timer.stop()
 
+    def ask_desktop(self) -> bool:
+        """Whether the desktop is in its do-not-disturb, asked now."""
+        return bool(self._desktop_quiet())
+
+    def desktop_changed(self, quiet: bool) -> None:
+        """The desktop announced its do-not-disturb: take it, and act on it now.
+        From then on the announcements are trusted and nothing is polled."""
+        self._desktop = (time.monotonic(), quiet)
+        self._announced = True
+        self.reconsider()
+
     def _desktop_is_quiet(self) -> bool:
         if not self._rule.follow_desktop:
             return False
         checked_at, quiet = self._desktop
-        if time.monotonic() - checked_at >= DESKTOP_CHECK_SECONDS:
-            quiet = bool(self._desktop_quiet())
+        if not self._announced and time.monotonic() - checked_at >= DESKTOP_CHECK_SECONDS:
+            quiet = self.ask_desktop()
             self._desktop = (time.monotonic(), quiet)
         return quiet
