@@ -97,13 +97,16 @@ def test_no_server_means_bellbars_own_popups(qtbot, qloop, bus: str) -> None:
 
 
 def test_the_desktops_do_not_disturb_is_followed_as_it_changes(qtbot, qloop, bus: str) -> None:
+    from PySide6.QtDBus import QDBusConnection
+
     from bellbar.core.quiet import DoNotDisturb
     from bellbar.ui.quiet_gate import QuietGate, watch_desktop
 
     with FakeNotificationServer(bus, inhibited=False) as server:
         # Asked directly, the in-process stand-in could not answer Qt's blocking call.
         gate = QuietGate(DoNotDisturb(), desktop_quiet=lambda: bool(server.inhibited))
-        watch_desktop(gate)
+        # Qt keeps one session-bus connection per process: name one to this test's bus.
+        watch_desktop(gate, QDBusConnection.connectToBus(bus, f"dnd-test-{id(gate)}"))
         assert gate.reason == ""
         ended: list[int] = []
         gate.ended.connect(ended.append)

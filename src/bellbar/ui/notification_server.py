@@ -8,6 +8,7 @@ which KDE Plasma exposes; GNOME does not).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
@@ -36,10 +37,20 @@ class ServerInfo:
         return "inline-reply" in self.capabilities
 
 
+def session_bus() -> QDBusConnection | None:
+    """The desktop session's bus, or None outside a desktop session. Without
+    DBUS_SESSION_BUS_ADDRESS libdbus would try to autolaunch a bus of its own
+    (through X11), which can hang a headless start."""
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None
+    bus = QDBusConnection.sessionBus()
+    return bus if bus.isConnected() else None
+
+
 def server_info() -> ServerInfo | str:
     """The running server's description, or why there is none (a sentence)."""
-    bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
+    bus = session_bus()
+    if bus is None:
         return "there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set or dead)"
     information = _call(bus, INTERFACE, "GetServerInformation")
     if isinstance(information, str):
@@ -56,8 +67,8 @@ def server_info() -> ServerInfo | str:
 def desktop_inhibited() -> bool | None:
     """The server's `Inhibited` property: the desktop's do-not-disturb.
     None when the server or the property is not there."""
-    bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
+    bus = session_bus()
+    if bus is None:
         return None
     value = _call(bus, "org.freedesktop.DBus.Properties", "Get", INTERFACE, "Inhibited")
     if isinstance(value, str) or not value:
@@ -93,11 +104,10 @@ class InhibitedWatcher(QObject):
 
     changed = Signal(bool)
 
-    def __init__(self) -> None:
+    def __init__(self, bus: QDBusConnection) -> None:
         super().__init__()
-        bus = QDBusConnection.sessionBus()
         # PySide6's stub wants the slot as bytes, but only SLOT()'s string connects.
-        self.listening = bus.isConnected() and bus.connect(  # type: ignore[call-overload]
+        self.listening = bus.connect(  # type: ignore[call-overload]
             SERVICE,
             PATH,
             "org.freedesktop.DBus.Properties",

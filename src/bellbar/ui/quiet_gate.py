@@ -14,12 +14,16 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from bellbar.core.model import Notification
 from bellbar.core.quiet import DoNotDisturb
 from bellbar.core.timefmt import utc_now
+
+if TYPE_CHECKING:
+    from PySide6.QtDBus import QDBusConnection
 
 DESKTOP_CHECK_SECONDS = 5.0
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least this often (suspend, clock changes)
@@ -33,14 +37,18 @@ def _desktop_inhibited() -> bool | None:
     return desktop_inhibited()
 
 
-def watch_desktop(gate: QuietGate) -> None:
+def watch_desktop(gate: QuietGate, bus: QDBusConnection | None = None) -> None:
     """Follow the desktop's do-not-disturb as it changes (Linux, where the
-    notification server announces it), so the bell mutes and unmutes at once."""
+    notification server announces it), so the bell mutes and unmutes at once.
+    `bus`: the session bus unless given."""
     if not sys.platform.startswith("linux"):
         return
-    from bellbar.ui.notification_server import InhibitedWatcher
+    from bellbar.ui.notification_server import InhibitedWatcher, session_bus
 
-    watcher = InhibitedWatcher()
+    bus = bus or session_bus()
+    if bus is None:
+        return
+    watcher = InhibitedWatcher(bus)
     if watcher.listening:
         watcher.setParent(gate)
         watcher.changed.connect(gate.desktop_changed)
