@@ -32,8 +32,10 @@ def test_magicbell_account_is_tested_and_saved(
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.api_key.isVisible()
+    assert "user token" in dialog.help.text()
     dialog.provider.setCurrentIndex(1)
     assert dialog.api_key.isVisible() and dialog.secret_label.text() == "Secret"
+    assert dialog.help.text().startswith("From your MagicBell project's settings")
     qtbot.keyClicks(dialog.name, "Acme")
     qtbot.keyClicks(dialog.url, f"{hub.url}/magicbell")
     qtbot.keyClicks(dialog.api_key, project["api_key"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,6 +39,17 @@ URL_HINTS = {
     "magicbell": "https://api.magicbell.com",
     "belltastic": "https://belltastic.com/api/v1",
     "notify": "https://api.notifications.service.gov.uk",
+}
+HELP = {
+    "botbell": "Your hub's address and your user token: `bellbar hub admin user create NAME` "
+    "prints both. Bots then push to you with their own tokens.",
+    "magicbell": "From your MagicBell project's settings: the API key, and either the user's "
+    "HMAC (computed by your back end) or the API secret (Bellbar computes the HMAC). Name the "
+    "user by external id or email.",
+    "belltastic": "From Belltastic: the project id, the user id within it, and that user's "
+    "API token.",
+    "notify": "A GOV.UK Notify API key (team or live) from the service's API integration page. "
+    "Bellbar watches the delivery status of what the service sends, and the texts it receives.",
 }
 SECRET_LABELS = {
     "botbell": "User token",
@@ -76,8 +87,13 @@ class AccountDialog(QDialog):
         self.secret_kind.addItem(self.tr("API secret (the HMAC is computed here)"), "api_secret")
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.help.setTextFormat(Qt.TextFormat.PlainText)
+        self.help.setAccessibleName(self.tr("About this provider's fields"))
         self.form = QFormLayout()
         self.form.addRow(self.tr("Provider"), self.provider)
+        self.form.addRow(self.help)
         self.form.addRow(self.tr("Name"), self.name)
         self.form.addRow(self.tr("Server URL"), self.url)
         self.form.addRow(self.tr("API key"), self.api_key)
@@ -136,6 +152,7 @@ class AccountDialog(QDialog):
             for field in provider_fields:
                 self.form.setRowVisible(getattr(self, field), field in OPTION_FIELDS[key])
         self.url.setPlaceholderText(URL_HINTS[key])
+        self.help.setText(self.tr(HELP[key]))
         self.secret_label.setText(self.tr(SECRET_LABELS[key]))
         self.outcome.clear()
 
