@@ -59,6 +59,17 @@ def test_settings_save_at_once_and_reflect_the_system(
     assert saved.quiet_hours == ("21:30", "07:00")
     assert saved.urgent_categories == ("ops", "security")
 
+    assert not window.resume.isVisible()
+    with qtbot.waitSignal(window.preferences_changed) as paused:
+        window.pause_hour.click()
+    until = paused.args[0].dnd_until
+    assert until is not None and 3590 < (until - datetime.now(UTC)).total_seconds() <= 3600
+    assert load_config(paths.config_file).preferences.dnd_until == until
+    assert window.resume.isVisible() and window.paused_until.text().startswith("Paused until ")
+    with qtbot.waitSignal(window.preferences_changed) as resumed:
+        window.resume.click()
+    assert resumed.args[0].dnd_until is None and not window.resume.isVisible()
+
     window.start_at_login.setChecked(True)
     assert autostart.is_enabled() and "-m bellbar" in autostart.path.read_text()
     autostart.disable()  # removed outside Bellbar: the window shows what is really there

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +38,7 @@ from bellbar.core.config import POPUP_CORNERS, Config, Preferences, load_config,
 from bellbar.core.errors import BellbarError
 from bellbar.core.model import Account, AccountStatus, SyncState
 from bellbar.core.paths import AppPaths
+from bellbar.core.quiet import for_one_hour, until_tomorrow
 from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
 from bellbar.ui.accounts import PROVIDERS
@@ -180,6 +182,17 @@ class SettingsWindow(QWidget):
     def _quiet_tab(self) -> QWidget:
         tab = QWidget()
         self.dnd_on = QCheckBox(self.tr("Do not disturb now"))
+        self.pause_hour = QPushButton(self.tr("Pause for 1 hour"))
+        self.pause_hour.clicked.connect(lambda: self._pause(for_one_hour(utc_now())))
+        self.pause_tomorrow = QPushButton(self.tr("Pause until tomorrow"))
+        self.pause_tomorrow.clicked.connect(lambda: self._pause(until_tomorrow(utc_now())))
+        self.resume = QPushButton(self.tr("Resume"))
+        self.resume.clicked.connect(lambda: self._pause(None))
+        self.paused_until = QLabel()
+        pauses = QHBoxLayout()
+        for widget in (self.pause_hour, self.pause_tomorrow, self.paused_until, self.resume):
+            pauses.addWidget(widget)
+        pauses.addStretch(1)
         self.quiet_hours_on = QCheckBox(self.tr("Every day from"))
         self.quiet_start = QTimeEdit()
         self.quiet_end = QTimeEdit()
@@ -200,6 +213,7 @@ class SettingsWindow(QWidget):
         self.urgent_categories.setAccessibleName(self.tr("Urgent categories"))
         form = QFormLayout(tab)
         form.addRow(self.dnd_on)
+        form.addRow(pauses)
         form.addRow(hours)
         form.addRow(self.follow_desktop)
         form.addRow(self.urgent)
@@ -250,6 +264,7 @@ class SettingsWindow(QWidget):
             self.native.setChecked(p.native_notifications)
             self.badge_unread.setCurrentIndex(1 if p.badge_counts == "unread" else 0)
             self.dnd_on.setChecked(p.do_not_disturb)
+            self._show_pause(p.dnd_until)
             start, end = p.quiet_hours or DEFAULT_QUIET_HOURS
             self.quiet_hours_on.setChecked(p.quiet_hours is not None)
             self.quiet_start.setTime(QTime.fromString(start, "HH:mm"))
@@ -291,6 +306,20 @@ class SettingsWindow(QWidget):
         preferences = self.preferences()
         self._write(lambda config: replace(config, preferences=preferences))
         self.preferences_changed.emit(preferences)
+
+    def _pause(self, until: datetime | None) -> None:
+        """A timed pause from here (the tray menu offers the same), or its end."""
+        preferences = replace(self._config().preferences, dnd_until=until)
+        if self._write(lambda config: replace(config, preferences=preferences)) is not None:
+            self._show_pause(until)
+            self.preferences_changed.emit(preferences)
+
+    def _show_pause(self, until: datetime | None) -> None:
+        running = until is not None and until > utc_now()
+        if running and until is not None:
+            self.paused_until.setText(self.tr("Paused until %s") % f"{until.astimezone():%a %H:%M}")
+        self.paused_until.setVisible(running)
+        self.resume.setVisible(running)
 
     def _config(self) -> Config:
         try:
