@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,9 +25,7 @@ if not os.environ.get("DISPLAY"):
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import qasync  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 from tests.helpers.hub import HubProcess  # noqa: E402
 
 from bellbar.core.cache import Cache  # noqa: E402
@@ -39,6 +36,7 @@ from bellbar.core.secrets import MemorySecrets  # noqa: E402
 from bellbar.ui.app import TrayApp  # noqa: E402
 from bench.pushers import PacedPushes  # noqa: E402
 from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.tray_loop import tray_loop_and_hub  # noqa: E402
 
 CONNECTIONS = 8
 TICK_MS = 10
@@ -114,16 +112,8 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=2.0)
     args = parser.parse_args()
-    qt = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(qt)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as tmp_dir:
-        tmp = Path(tmp_dir)
-        hub = HubProcess(tmp / "hub.sqlite3", ("--push-rate", "100000")).start()
-        try:
-            result = loop.run_until_complete(run(hub, tmp, args.pushes, args.seconds))
-        finally:
-            hub.stop()
+    with tray_loop_and_hub() as (loop, hub, tmp):
+        result = loop.run_until_complete(run(hub, tmp, args.pushes, args.seconds))
     print(json.dumps(result))
     print_table([result])
     print(

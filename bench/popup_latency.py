@@ -35,7 +35,6 @@ import itertools
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +44,6 @@ if not os.environ.get("DISPLAY"):
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import qasync  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from tests.helpers.hub import HubProcess  # noqa: E402
@@ -62,6 +60,7 @@ from bellbar.ui.app import TrayApp  # noqa: E402
 from bellbar.ui.popup import Popup  # noqa: E402
 from bench.pushers import PacedPushes  # noqa: E402
 from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.tray_loop import tray_loop_and_hub  # noqa: E402
 
 SPACING = 0.05  # seconds between pushes
 POLL_SECONDS = 2
@@ -149,25 +148,15 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=300)
     args = parser.parse_args()
     popup.FLOOD_SECONDS = 0.0  # every push its own pop-up (see the docstring)
-    qt = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(qt)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as tmp_dir:
-        tmp = Path(tmp_dir)
-        hub = HubProcess(tmp / "hub.sqlite3", ("--push-rate", "100000")).start()
-        try:
-            streaming, _, _ = loop.run_until_complete(run(hub, tmp, args.pushes, polling=False))
-            BotBellApp.capabilities = Capabilities(
-                stream=False, reply=True
-            )  # as a server without SSE
-            polls = PollStarts()
-            per_interval = round(POLL_SECONDS / SPACING)
-            whole_intervals = -(-args.pushes // per_interval) * per_interval
-            polled, polled_arrivals, arrival_times = loop.run_until_complete(
-                run(hub, tmp, whole_intervals, polling=True)
-            )
-        finally:
-            hub.stop()
+    with tray_loop_and_hub() as (loop, hub, tmp):
+        streaming, _, _ = loop.run_until_complete(run(hub, tmp, args.pushes, polling=False))
+        BotBellApp.capabilities = Capabilities(stream=False, reply=True)  # as a server without SSE
+        polls = PollStarts()
+        per_interval = round(POLL_SECONDS / SPACING)
+        whole_intervals = -(-args.pushes // per_interval) * per_interval
+        polled, polled_arrivals, arrival_times = loop.run_until_complete(
+            run(hub, tmp, whole_intervals, polling=True)
+        )
     results = [
         figure("push -> pop-up first paint, streaming", streaming),
         figure("push -> arrival, polling 2 s (all)", polled_arrivals),

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 for script in sorted(Path(__file__).parent.glob("*.py")):
-    if script.name != "run_all.py" and not script.name.startswith("_"):
+    # Benchmarks are the scripts; the helpers they share have no __main__.
+    runnable = 'if __name__ == "__main__":' in script.read_text()
+    if script.name != "run_all.py" and runnable:
         print(f"== {script.name}", flush=True)
         subprocess.run([sys.executable, str(script)], check=True)

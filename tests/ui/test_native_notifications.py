@@ -33,19 +33,20 @@ def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         yield address
 
 
-def native_stack(qloop, seconds: int = 6) -> tuple[PopupStack, NativeNotifications]:  # type: ignore[no-untyped-def]
-    native = qloop.run_until_complete(NativeNotifications.for_desktop(seconds))
+def native_stack(qloop) -> tuple[PopupStack, NativeNotifications, list[tuple[str, object, str]]]:  # type: ignore[no-untyped-def]
+    """A pop-up stack on the desktop's notifications, and the replies it asks to send."""
+    native = qloop.run_until_complete(NativeNotifications.for_desktop(6))
     assert native is not None
-    stack = PopupStack(seconds)
+    stack = PopupStack(6)
     stack.use_native(native)
-    return stack, native
+    replies: list[tuple[str, object, str]] = []
+    stack.reply_requested.connect(lambda n, key, text: replies.append((n.id, key, text)))
+    return stack, native, replies
 
 
 def test_buttons_become_actions_and_answer_back(qtbot, qloop, bus: str) -> None:
     with FakeNotificationServer(bus, capabilities=("actions", "body")) as server:
-        stack, _ = native_stack(qloop)
-        replies: list[tuple[str, object, str]] = []
-        stack.reply_requested.connect(lambda n, key, text: replies.append((n.id, key, text)))
+        stack, _, replies = native_stack(qloop)
 
         async def scenario() -> None:
             stack.show_batch([QUESTION])
@@ -69,9 +70,7 @@ def test_buttons_become_actions_and_answer_back(qtbot, qloop, bus: str) -> None:
 
 def test_inline_reply_where_the_server_offers_it(qtbot, qloop, bus: str) -> None:
     with FakeNotificationServer(bus, capabilities=("actions", "body", "inline-reply")) as server:
-        stack, native = native_stack(qloop)
-        replies: list[tuple[str, object, str]] = []
-        stack.reply_requested.connect(lambda n, key, text: replies.append((n.id, key, text)))
+        stack, native, replies = native_stack(qloop)
 
         async def scenario() -> None:
             stack.show_batch([ASK_TEXT])
