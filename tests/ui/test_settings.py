@@ -168,3 +168,46 @@ def test_a_signed_out_account_asks_to_sign_in_again(qtbot, paths: AppPaths, tmp_
         dialog.save()
     assert saved.args[0].id == "s1", "same account, same keyring entry"
     assert secrets.get("s1") == "new-secret"
+
+
+def test_settings_apply_to_the_running_tray(
+    qtbot, qloop, paths: AppPaths, tmp_path: Path, hub, user, bot
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from bellbar.core.cache import Cache
+    from bellbar.core.config import Preferences
+    from bellbar.core.inbox import Inbox
+    from bellbar.ui.app import TrayApp
+    from tests.helpers.qt import until
+
+    secrets = MemorySecrets()
+    account = save_account(
+        paths, secrets, Account("h1", "Hub", "botbell", hub.url), user.user_token
+    )
+    cache = Cache(tmp_path / "cache.sqlite3")
+    inbox = Inbox(cache, secrets)
+    app = TrayApp(inbox, Preferences(popup_seconds=30), account_store=(paths, secrets))
+
+    async def scenario() -> None:
+        app.start()
+        app.window.hide()  # offscreen has no tray, so start() showed it
+        inbox.start([account])
+        await until(lambda: inbox.statuses()["h1"].state is SyncState.LIVE)
+        settings = app.open_settings()
+        assert settings is not None and settings.test_button.isEnabled()
+        settings.popups_box.setChecked(False)  # this account's pop-ups off, at once
+        await hub.push_async(bot, message="quietly")
+        await until(lambda: app.tray.count == 1)
+        await asyncio.sleep(0.2)
+        assert app.popups.popups == []
+        settings.popup_corner.setCurrentIndex(settings.popup_corner.findData("top-left"))
+        assert app.popups.corner == "top-left"
+        settings.badge_unread.setCurrentIndex(1)
+        assert inbox.badge_counts_unread
+        settings.hide()
+        app.popups.close_all()
+        await inbox.stop()
+        cache.close()
+
+    qloop.run_until_complete(scenario())

@@ -106,6 +106,11 @@ class Inbox:
             self.cache.forget_account(account_id)
             self.changed.emit()
 
+    def update_account(self, account: Account) -> None:
+        """Take changed options that need no new connection (pop-ups on or off)."""
+        if account.id in self._accounts:
+            self._accounts[account.id] = account
+
     def account(self, account_id: str) -> Account | None:
         return self._accounts.get(account_id)
 

@@ -193,6 +193,7 @@ class TrayApp(QObject):
             window.add_account_requested.connect(self.open_account_dialog)
             window.edit_account_requested.connect(self.open_account_dialog)
             window.account_enabled.connect(self._on_account_enabled)
+            window.account_changed.connect(self.inbox.update_account)
             window.account_removed.connect(self._on_account_removed)
             self.settings_window = window
         if not self.settings_window.isVisible():

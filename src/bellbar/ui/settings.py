@@ -64,7 +64,7 @@ PROVIDER_LABELS = dict(PROVIDERS)
 class SettingsWindow(QWidget):
     """Signals:
     preferences_changed(Preferences)
-    account_enabled(Account, bool), account_removed(Account)
+    account_enabled(Account, bool), account_removed(Account), account_changed(Account)
     add_account_requested(), edit_account_requested(Account), send_test_requested(Account)
     """
 
@@ -74,6 +74,7 @@ class SettingsWindow(QWidget):
     add_account_requested = Signal()
     edit_account_requested = Signal(object)  # Account: change it, or sign in again
     send_test_requested = Signal(object)  # Account
+    account_changed = Signal(object)  # Account: an option that needs no restart (pop-ups)
 
     def __init__(
         self,
@@ -416,9 +417,9 @@ class SettingsWindow(QWidget):
         account = self.selected_account()
         if self._loading or account is None:
             return
-        options = {**account.options, "popups": "on" if on else "off"}
-        self._update_account(replace(account, options=options))
-        self.preferences_changed.emit(self._config().preferences)
+        changed = replace(account, options={**account.options, "popups": "on" if on else "off"})
+        self._update_account(changed)
+        self.account_changed.emit(changed)
 
     def _on_remove(self) -> None:
         account = self.selected_account()
