@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,11 +28,12 @@ from bellbar.core.model import Account
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 
+# Labels and help marked for lupdate; `self.tr` translates them where they are shown.
 PROVIDERS = (
-    ("botbell", "Bellbar hub (BotBell)"),
-    ("magicbell", "MagicBell"),
-    ("belltastic", "Belltastic"),
-    ("notify", "GOV.UK Notify"),
+    ("botbell", str(QT_TRANSLATE_NOOP("AccountDialog", "Bellbar hub (BotBell)"))),
+    ("magicbell", str(QT_TRANSLATE_NOOP("AccountDialog", "MagicBell"))),
+    ("belltastic", str(QT_TRANSLATE_NOOP("AccountDialog", "Belltastic"))),
+    ("notify", str(QT_TRANSLATE_NOOP("AccountDialog", "GOV.UK Notify"))),
 )
 URL_HINTS = {
     "botbell": "http://127.0.0.1:8025",
@@ -41,21 +42,41 @@ URL_HINTS = {
     "notify": "https://api.notifications.service.gov.uk",
 }
 HELP = {
-    "botbell": "Your hub's address and your user token: `bellbar hub admin user create NAME` "
-    "prints both. Bots then push to you with their own tokens.",
-    "magicbell": "From your MagicBell project's settings: the API key, and either the user's "
-    "HMAC (computed by your back end) or the API secret (Bellbar computes the HMAC). Name the "
-    "user by external id or email.",
-    "belltastic": "From Belltastic: the project id, the user id within it, and that user's "
-    "API token.",
-    "notify": "A GOV.UK Notify API key (team or live) from the service's API integration page. "
-    "Bellbar watches the delivery status of what the service sends, and the texts it receives.",
+    "botbell": str(
+        QT_TRANSLATE_NOOP(
+            "AccountDialog",
+            "Your hub's address and your user token: `bellbar hub admin user create NAME` "
+            "prints both. Bots then push to you with their own tokens.",
+        )
+    ),
+    "magicbell": str(
+        QT_TRANSLATE_NOOP(
+            "AccountDialog",
+            "From your MagicBell project's settings: the API key, and either the user's "
+            "HMAC (computed by your back end) or the API secret (Bellbar computes the "
+            "HMAC). Name the user by external id or email.",
+        )
+    ),
+    "belltastic": str(
+        QT_TRANSLATE_NOOP(
+            "AccountDialog",
+            "From Belltastic: the project id, the user id within it, and that user's API token.",
+        )
+    ),
+    "notify": str(
+        QT_TRANSLATE_NOOP(
+            "AccountDialog",
+            "A GOV.UK Notify API key (team or live) from the service's API integration page. "
+            "Bellbar watches the delivery status of what the service sends, and the texts "
+            "it receives.",
+        )
+    ),
 }
 SECRET_LABELS = {
-    "botbell": "User token",
-    "magicbell": "Secret",
-    "belltastic": "API token",
-    "notify": "API key",
+    "botbell": str(QT_TRANSLATE_NOOP("AccountDialog", "User token")),
+    "magicbell": str(QT_TRANSLATE_NOOP("AccountDialog", "Secret")),
+    "belltastic": str(QT_TRANSLATE_NOOP("AccountDialog", "API token")),
+    "notify": str(QT_TRANSLATE_NOOP("AccountDialog", "API key")),
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,19 +43,20 @@ from bellbar.core.secrets import SecretStore
 from bellbar.core.timefmt import utc_now
 from bellbar.ui.accounts import PROVIDERS
 
+# Marked for lupdate; `self.tr` translates them where they are shown.
 CORNER_LABELS = {
-    "bottom-right": "Bottom right",
-    "bottom-left": "Bottom left",
-    "top-right": "Top right",
-    "top-left": "Top left",
+    "bottom-right": QT_TRANSLATE_NOOP("SettingsWindow", "Bottom right"),
+    "bottom-left": QT_TRANSLATE_NOOP("SettingsWindow", "Bottom left"),
+    "top-right": QT_TRANSLATE_NOOP("SettingsWindow", "Top right"),
+    "top-left": QT_TRANSLATE_NOOP("SettingsWindow", "Top left"),
 }
 STATE_LABELS = {
-    SyncState.CONNECTING: "Connecting",
-    SyncState.LIVE: "Live",
-    SyncState.POLLING: "Polling",
-    SyncState.RETRYING: "Retrying",
-    SyncState.SIGNED_OUT: "Signed out: sign in again",
-    SyncState.STOPPED: "Stopped",
+    SyncState.CONNECTING: QT_TRANSLATE_NOOP("SettingsWindow", "Connecting"),
+    SyncState.LIVE: QT_TRANSLATE_NOOP("SettingsWindow", "Live"),
+    SyncState.POLLING: QT_TRANSLATE_NOOP("SettingsWindow", "Polling"),
+    SyncState.RETRYING: QT_TRANSLATE_NOOP("SettingsWindow", "Retrying"),
+    SyncState.SIGNED_OUT: QT_TRANSLATE_NOOP("SettingsWindow", "Signed out: sign in again"),
+    SyncState.STOPPED: QT_TRANSLATE_NOOP("SettingsWindow", "Stopped"),
 }
 DEFAULT_QUIET_HOURS = ("22:00", "07:00")
 PROVIDER_LABELS = dict(PROVIDERS)
@@ -151,7 +152,7 @@ class SettingsWindow(QWidget):
         self.popup_seconds.setSuffix(self.tr(" s"))
         self.popup_corner = QComboBox()
         for corner in POPUP_CORNERS:
-            self.popup_corner.addItem(self.tr(CORNER_LABELS[corner]), corner)
+            self.popup_corner.addItem(self.tr(str(CORNER_LABELS[corner])), corner)
         self.popup_sound = QCheckBox(self.tr("Play a sound"))
         self.native = QCheckBox(self.tr("Use the desktop's own notifications"))
         self.native.setToolTip(
@@ -356,7 +357,7 @@ class SettingsWindow(QWidget):
         if not account.enabled:
             return self.tr("Disabled")
         status, last_event = self._status_of(account.id)
-        state = self.tr(STATE_LABELS[status.state]) if status else self.tr("Not started")
+        state = self.tr(str(STATE_LABELS[status.state])) if status else self.tr("Not started")
         if status is not None and status.retry_at is not None:
             seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
             state += self.tr(", next try in %d s") % seconds
