@@ -10,16 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import qasync
 from PySide6.QtWidgets import QApplication
 from tests.helpers.hub import HubProcess
+
+from bellbar.ui.event_loop import BellbarEventLoop
 
 
 @contextmanager
 def tray_loop_and_hub() -> Iterator[tuple[asyncio.AbstractEventLoop, HubProcess, Path]]:
     """(the qasync loop, a started hub, a temporary directory), all closed after."""
     qt = QApplication.instance() or QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(qt)
+    loop = BellbarEventLoop(qt)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)

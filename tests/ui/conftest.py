@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from bellbar.core.cache import Cache
@@ -17,6 +16,7 @@ from bellbar.core.inbox import Inbox
 from bellbar.core.model import Account, SyncState
 from bellbar.core.secrets import MemorySecrets
 from bellbar.ui.app import TrayApp
+from bellbar.ui.event_loop import BellbarEventLoop
 from bellbar.ui.icon_loader import IconLoader
 from tests.helpers.hub import HubProcess, HubUser
 from tests.helpers.qt import until
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the session: like the app, which has exactly one."""
-    loop = qasync.QEventLoop(qapp)
+    loop = BellbarEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.close()

@@ -68,11 +68,10 @@ def run_tray(
     # The icon is up: now the rest (asyncio alone, with ssl, is some 40 ms).
     import asyncio
 
-    import qasync
-
     from bellbar.core.icons import IconCache
     from bellbar.core.inbox import Inbox
     from bellbar.ui.app import TrayApp
+    from bellbar.ui.event_loop import BellbarEventLoop
     from bellbar.ui.icon_loader import IconLoader
     from bellbar.ui.quit_signals import QuitSignals
     from bellbar.ui.single_instance import InstanceServer
@@ -112,7 +111,7 @@ def run_tray(
         await icons.aclose()
         cache.close()
 
-    loop = qasync.QEventLoop(app)
+    loop = BellbarEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(main())

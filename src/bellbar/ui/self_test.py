@@ -17,13 +17,13 @@ from typing import TextIO
 def run_self_test(out: TextIO = sys.stdout) -> int:
     import asyncio
 
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from bellbar.core.cache import Cache
     from bellbar.core.errors import KeyringUnavailable
     from bellbar.core.inbox import Inbox
     from bellbar.core.secrets import KeyringSecrets
+    from bellbar.ui.event_loop import BellbarEventLoop
     from bellbar.ui.inbox import InboxWindow
     from bellbar.ui.inbox_model import InboxModel
     from bellbar.ui.tray import TrayIcon
@@ -53,7 +53,7 @@ def run_self_test(out: TextIO = sys.stdout) -> int:
         except KeyringUnavailable as exc:
             report("keyring", str(exc))
         inbox = Inbox(cache, secrets)
-        loop = qasync.QEventLoop(app)
+        loop = BellbarEventLoop(app)
         asyncio.set_event_loop(loop)
         try:
             loop.run_until_complete(asyncio.sleep(0.05))
