@@ -101,7 +101,7 @@ async def run(hub: HubProcess, tmp: Path, pushes: int, seconds: float) -> dict[s
         "popups_on_screen": len(shown),
         "summary_counts": summary,
     }
-    app.popups.close_all()
+    app.stop()
     await inbox.stop()
     cache.close()
     return result

@@ -114,7 +114,7 @@ async def run(
     pusher.join()
     sent = pusher.sent
     QApplication.instance().removeEventFilter(watcher)  # type: ignore[union-attr]
-    app.popups.close_all()
+    app.stop()
     await inbox.stop()
     cache.close()
     painted = [(watcher.painted[b] - sent[b]) * 1000 for b in sent if b in watcher.painted]

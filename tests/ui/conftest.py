@@ -71,7 +71,7 @@ class TrayHarness:
         )
 
     async def stop(self) -> None:
-        self.app.popups.close_all()
+        self.app.stop()
         self.app.window.hide()
         await self.inbox.stop()
         if self.icons is not None:

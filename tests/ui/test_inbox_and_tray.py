@@ -88,7 +88,7 @@ def test_do_not_disturb_holds_popups_but_the_badge_counts(
         assert titles == ["1 new while you were away"], "one summary, not a flood"
         await hub.push_async(bot, message="loud again")
         await until(lambda: len(harness.app.popups.popups) == 2)
-        assert harness.app.tray.count == 2
+        await until(lambda: harness.app.tray.count == 2)
         harness.app.tray.mark_all_action.trigger()
         await until(lambda: harness.app.tray.count == 0)
         await harness.stop()

@@ -206,7 +206,7 @@ def test_settings_apply_to_the_running_tray(
         settings.badge_unread.setCurrentIndex(1)
         assert inbox.badge_counts_unread
         settings.hide()
-        app.popups.close_all()
+        app.stop()
         await inbox.stop()
         cache.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from bellbar.ui.welcome import WelcomeWindow
 
 log = logging.getLogger(__name__)
+
+REFRESH_MS = 50  # at most this often the badge, the list and the pop-ups follow the cache
 
 
 class TrayApp(QObject):
@@ -97,7 +100,10 @@ class TrayApp(QObject):
         self.popups.reply_requested.connect(self._reply)
         self.popups.clicked.connect(inbox.mark_read)
         self.popups.summary_clicked.connect(self.show_inbox)
-        inbox.changed.connect(self._refresh)
+        self._refresh_timer = QTimer(self, singleShot=True)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._refreshed_at = 0.0
+        inbox.changed.connect(self._schedule_refresh)
         inbox.arrived.connect(self._on_arrived)
         inbox.updated.connect(self.popups.update_notification)
         inbox.status_changed.connect(self._on_status)
@@ -275,12 +281,25 @@ class TrayApp(QObject):
         account = self.inbox.account(account_id)
         return account is None or account.options.get("popups") != "off"
 
+    def _schedule_refresh(self) -> None:
+        """Refresh now, or, when the last refresh was under REFRESH_MS ago, once
+        at the end of that spell: a burst of changes costs 20 refreshes a
+        second, not one per change."""
+        if self._refresh_timer.isActive():
+            return
+        since_ms = (time.monotonic() - self._refreshed_at) * 1000
+        if since_ms >= REFRESH_MS:
+            self._refresh()
+        else:
+            self._refresh_timer.start(max(1, round(REFRESH_MS - since_ms)))
+
     def _window_visible(self) -> bool:
         return self._window is not None and self._window.isVisible()
 
     def _refresh(self) -> None:
         """Badge always; the list only while someone can see it (it catches up
         when the window is shown again)."""
+        self._refreshed_at = time.monotonic()
         self.tray.set_count(self.inbox.badge_count())
         cache = self.inbox.cache
         self.popups.close_gone(lambda account, nid: cache.get(account, nid) is not None)
@@ -395,6 +414,12 @@ class TrayApp(QObject):
         if self._window is not None:
             self._window.set_status(self._status_text)
         self.tray.set_status(self._status_text)
+
+    def stop(self) -> None:
+        """Before the cache closes: no refresh may still be on its way to it."""
+        self._refresh_timer.stop()
+        self.countdown.stop()
+        self.popups.close_all()
 
     def _quit(self) -> None:
         self.popups.close_all()

@@ -107,6 +107,7 @@ def run_tray(
             extra.cancel()
         quit_signals.close()
         tray.hide()
+        tray_app.stop()
         await inbox.stop()
         await icons.aclose()
         cache.close()
