@@ -16,7 +16,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QEnterEvent, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import (
+    QEnterEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -79,11 +87,7 @@ class Popup(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setFixedWidth(WIDTH)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#bellbarPopup { background: palette(window); border: 1px solid palette(mid);"
-            " border-radius: 8px; }"
-        )
+        self.setAutoFillBackground(True)  # the palette's window colour; the border is painted
         self.setAccessibleName(self.tr("Notification from %s") % notification.sender)
         self._timer = QTimer(self, singleShot=True, interval=seconds * 1000)
         self._timer.timeout.connect(self.close)
@@ -169,6 +173,15 @@ class Popup(QFrame):
             self.close()
         else:
             super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A 1 px border in the palette's mid colour (painted: a style sheet
+        would cost every pop-up and its children a style-sheet style)."""
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

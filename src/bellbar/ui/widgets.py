@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from bellbar.core.html import sanitize_html
@@ -24,7 +24,11 @@ def plain_label(
         font.setBold(True)
     if muted:
         font.setPointSizeF(font.pointSizeF() * 0.9)
-        label.setStyleSheet("color: palette(placeholder-text);")
+        palette = label.palette()  # a palette, not a style sheet: those are slow to apply
+        palette.setColor(
+            QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+        )
+        label.setPalette(palette)
     label.setFont(font)
     return label
 
