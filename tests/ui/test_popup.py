@@ -119,3 +119,15 @@ def test_a_stream_flood_is_coalesced_and_pop_ups_resume_after_it(qtbot, monkeypa
     titles = [p.notification.title for p in stack.popups]
     assert titles == ["n2", "n3", "n4", "and 195 more new", "late"], "the summary stays"
     stack.close_all()
+
+
+def test_a_popup_answers_from_the_keyboard(qtbot) -> None:  # type: ignore[no-untyped-def]
+    stack = PopupStack(seconds=30)
+    popup = stack.show_notification(QUESTION)
+    assert popup is not None
+    popup.buttons["ok"].setFocus()
+    with qtbot.waitSignal(stack.reply_requested) as asked:
+        qtbot.keyClick(popup, Qt.Key.Key_Return)  # Enter presses the focused button
+    assert asked.args[1] == "ok"
+    assert popup.buttons["ok"].accessibleName() == "Approve"
+    stack.close_all()

@@ -169,8 +169,14 @@ class Popup(QFrame):
         self.clicked.emit(self.notification)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc dismisses; Enter presses the focused button (Tab moves between them)."""
+        focused = self.focusWidget()
         if event.key() == Qt.Key.Key_Escape:
             self.close()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            focused, QPushButton
+        ):
+            focused.click()
         else:
             super().keyPressEvent(event)
 
