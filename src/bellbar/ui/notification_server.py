@@ -70,7 +70,10 @@ def desktop_inhibited() -> bool | None:
     bus = session_bus()
     if bus is None:
         return None
-    value = _call(bus, "org.freedesktop.DBus.Properties", "Get", INTERFACE, "Inhibited")
+    # Asking whether the desktop is quiet must not start a notification server.
+    value = _call(
+        bus, "org.freedesktop.DBus.Properties", "Get", INTERFACE, "Inhibited", autostart=False
+    )
     if isinstance(value, str) or not value:
         return None
     inhibited = value[0]
@@ -79,11 +82,15 @@ def desktop_inhibited() -> bool | None:
     return inhibited if isinstance(inhibited, bool) else None
 
 
-def _call(bus: QDBusConnection, interface: str, method: str, *args: object) -> list[object] | str:
+def _call(
+    bus: QDBusConnection, interface: str, method: str, *args: object, autostart: bool = True
+) -> list[object] | str:
     """One method call with a short timeout. A plain message, not a
     QDBusInterface: that one introspects first, with a 25 s timeout of its own,
-    which a hung server would spend on the UI thread."""
+    which a hung server would spend on the UI thread. Without `autostart` the
+    bus does not launch a server that is not running."""
     message = QDBusMessage.createMethodCall(SERVICE, PATH, interface, method)
+    message.setAutoStartService(autostart)
     if args:
         message.setArguments(list(args))
     return _answer(bus.call(message, QDBus.CallMode.Block, TIMEOUT_MS))
