@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bellbar.ui.single_instance import InstanceServer, notify_running, server_name
+from bellbar.ui.single_instance import (
+    InstanceServer,
+    claim_instance,
+    notify_running,
+    server_name,
+)
 from tests.helpers.fixed_server import FixedResponseServer
 from tests.helpers.qt import until
 
@@ -55,9 +60,25 @@ def test_a_broken_server_gives_a_status_not_a_crash(
 def test_single_instance_server_answers_a_second_start(qtbot, tmp_path: Path) -> None:
     name = server_name(tmp_path)
     assert not notify_running(name)
-    server = InstanceServer(name)
+    server = claim_instance(name)
+    assert server is not None and server.listening
     with qtbot.waitSignal(server.show_requested, timeout=5000):
-        assert notify_running(name)
+        assert claim_instance(name) is None, "the second start steps aside"
+
+
+def test_a_stale_socket_of_a_crashed_instance_is_taken_over(qtbot, tmp_path: Path) -> None:
+    import socket
+
+    name = server_name(tmp_path)
+    probe = InstanceServer(name)
+    path = probe._server.fullServerName()
+    probe._server.close()
+    stale = socket.socket(socket.AF_UNIX)  # a crashed instance leaves its socket file behind
+    stale.bind(path)
+    stale.close()
+    assert Path(path).exists() and not notify_running(name)
+    server = claim_instance(name)
+    assert server is not None and server.listening
 
 
 def test_a_second_bellbar_process_does_not_add_a_second_tray(app_dirs: Path) -> None:

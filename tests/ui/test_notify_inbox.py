@@ -43,11 +43,14 @@ def test_quick_reply_to_a_received_text(qtbot, qloop, hub: HubProcess, harness_f
                 (p for p in harness.app.popups.popups if p.notification.id.startswith("in:")), None
             )
         )
+        shown: list[str] = []  # the pop-up closes itself soon after it confirms
+        popup.status_changed.connect(shown.append)
         qtbot.mouseClick(popup.buttons["reply"], Qt.MouseButton.LeftButton)
         qtbot.keyClicks(popup.input, "Yes, Monday it is")
         qtbot.keyClick(popup.input, Qt.Key.Key_Return)
         await until(
-            lambda: "You replied: Yes, Monday it is" in popup.status.text(), what="confirmed"
+            lambda: any("You replied: Yes, Monday it is" in text for text in shown),
+            what="confirmed",
         )
         sent = client.get_all_notifications(template_type="sms")["notifications"][0]
         assert (sent["phone_number"], sent["body"]) == ("07700900321", "Yes, Monday it is")

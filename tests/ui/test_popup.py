@@ -127,7 +127,7 @@ def test_a_popup_answers_from_the_keyboard(qtbot) -> None:  # type: ignore[no-un
     assert popup is not None
     popup.buttons["ok"].setFocus()
     with qtbot.waitSignal(stack.reply_requested) as asked:
-        qtbot.keyClick(popup, Qt.Key.Key_Return)  # Enter presses the focused button
+        qtbot.keyClick(popup.buttons["ok"], Qt.Key.Key_Return)  # Enter presses the focused button
     assert asked.args[1] == "ok"
     assert popup.buttons["ok"].accessibleName() == "Approve"
     stack.close_all()

@@ -25,7 +25,7 @@ from bellbar.core.errors import BellbarError
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
 from bellbar.ui.icons import bell_icon
-from bellbar.ui.single_instance import notify_running, server_name
+from bellbar.ui.single_instance import claim_instance, server_name
 from bellbar.ui.tray import TrayIcon
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,8 @@ def run_tray(
     app.setDesktopFileName("bellbar")
     app.setWindowIcon(bell_icon())
     app.setQuitOnLastWindowClosed(False)
-    name = server_name(paths.config_dir)
-    if notify_running(name):
+    instance = claim_instance(server_name(paths.config_dir))
+    if instance is None:
         print("Bellbar is already running; its inbox was brought to the front.")
         return 0
     _install_excepthook()
@@ -74,7 +74,6 @@ def run_tray(
     from bellbar.ui.event_loop import BellbarEventLoop
     from bellbar.ui.icon_loader import IconLoader
     from bellbar.ui.quit_signals import QuitSignals
-    from bellbar.ui.single_instance import InstanceServer
 
     inbox = Inbox(cache, secrets)
     inbox.badge_counts_unread = counts_unread
@@ -91,7 +90,6 @@ def run_tray(
             icons=icons,
             tray=tray,
         )
-        instance = InstanceServer(name)
         instance.show_requested.connect(tray_app.show_inbox)
         quit_signals = QuitSignals()
         quit_signals.received.connect(done.set)

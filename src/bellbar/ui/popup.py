@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QEnterEvent,
     QGuiApplication,
@@ -59,12 +59,14 @@ class Popup(QFrame):
         clicked(notification): the body was clicked (marks it read).
         closed(popup)
         resized(): it grew or shrank (an input field or a status line appeared).
+        status_changed(text): "Sending…", "✓ You replied: …", "Not sent. Try again."
     """
 
     reply_requested = Signal(object, object, str)
     clicked = Signal(object)
     closed = Signal(object)
     resized = Signal()
+    status_changed = Signal(str)
 
     def __init__(
         self, notification: Notification, seconds: int, icons: IconLoader | None = None
@@ -130,6 +132,7 @@ class Popup(QFrame):
                 button = QPushButton(display_text(action.label, 64, single_line=True), self)
                 button.setAccessibleName(display_text(action.label, 64, single_line=True))
                 button.clicked.connect(lambda _=False, a=action: self._on_action(a))
+                button.installEventFilter(self)
                 row.addWidget(button)
                 self.buttons[action.key] = button
             row.addStretch(1)
@@ -169,16 +172,23 @@ class Popup(QFrame):
         self.clicked.emit(self.notification)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Esc dismisses; Enter presses the focused button (Tab moves between them)."""
-        focused = self.focusWidget()
         if event.key() == Qt.Key.Key_Escape:
             self.close()
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
-            focused, QPushButton
-        ):
-            focused.click()
         else:
             super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter presses a focused answer button (outside a dialog, Qt's buttons
+        take only Space); Tab moves between them."""
+        if (
+            isinstance(watched, QPushButton)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            watched.click()
+            return True
+        return super().eventFilter(watched, event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """A 1 px border in the palette's mid colour (painted: a style sheet
@@ -230,6 +240,7 @@ class Popup(QFrame):
         self.status.setText(text)
         self.status.setVisible(True)
         self.adjustSize()
+        self.status_changed.emit(text)
 
     def update_from(self, n: Notification) -> None:
         """Reflect a change made here or elsewhere: confirm a reply, or close

@@ -2,7 +2,9 @@
 
 A QLocalServer named after the profile's config directory; a new instance
 that can connect to it sends "show" and exits instead of adding a second
-tray icon.
+tray icon. `claim_instance` takes the name before anything else starts, so
+two Bellbars started in the same instant cannot both run: the one that
+loses the race finds the other and steps aside.
 """
 
 from __future__ import annotations
@@ -34,6 +36,21 @@ def notify_running(name: str) -> bool:
     return True
 
 
+def claim_instance(name: str) -> InstanceServer | None:
+    """This process's InstanceServer, or None when another Bellbar already
+    runs for this profile (it has been asked to show its inbox)."""
+    if notify_running(name):
+        return None
+    server = InstanceServer(name)
+    if server.listening:
+        return server
+    if notify_running(name):  # another one started in between: it won
+        return None
+    QLocalServer.removeServer(name)  # a stale socket from a crashed instance
+    server.listen()
+    return server
+
+
 class InstanceServer(QObject):
     """Listens for later starts. Signals: show_requested()."""
 
@@ -41,13 +58,18 @@ class InstanceServer(QObject):
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._name = name
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not self._server.listen(name):
-            # A stale socket from a crashed instance: nobody answered, so take it over.
-            QLocalServer.removeServer(name)
-            self._server.listen(name)
         self._server.newConnection.connect(self._on_connection)
+        self.listen()
+
+    @property
+    def listening(self) -> bool:
+        return self._server.isListening()
+
+    def listen(self) -> None:
+        self._server.listen(self._name)
 
     def _on_connection(self) -> None:
         while self._server.hasPendingConnections():
