@@ -341,8 +341,6 @@ class TrayApp(QObject):
         self.preferences = preferences
         self.quiet.set_rule(preferences.quiet())
         self.popups.seconds = preferences.popup_seconds
-        if self.popups.native is not None:
-            self.popups.native.seconds = preferences.popup_seconds
         self.popups.set_corner(preferences.popup_corner)
         self._sync_native()
         self.inbox.badge_counts_unread = preferences.badge_counts == "unread"

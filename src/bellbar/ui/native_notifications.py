@@ -105,15 +105,12 @@ class NativeNotifications(QObject):
             on_clicked=self.summary_clicked.emit if summary else (lambda: self.clicked.emit(item)),
             timeout=self.seconds,
         )
-        self.close(item)
+        self.close(item.account, item.id)
         self._shown[(item.account, item.id)] = notification.identifier
         self._run(self._notifier.send_notification(notification))
 
-    def shows(self, item: Notification) -> bool:
-        return (item.account, item.id) in self._shown
-
-    def close(self, item: Notification) -> None:
-        identifier = self._shown.pop((item.account, item.id), None)
+    def close(self, account: str, notification_id: str) -> None:
+        identifier = self._shown.pop((account, notification_id), None)
         if identifier is not None:
             self._run(self._notifier.clear(identifier))
 

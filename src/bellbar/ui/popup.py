@@ -285,13 +285,24 @@ class PopupStack(QObject):
         corner: str = "bottom-right",
     ) -> None:
         super().__init__(parent)
-        self.seconds = seconds
+        self.native: NativeNotifications | None = None
+        self._seconds = seconds
         self.icons = icons
         self.corner = corner
         self.popups: list[Popup] = []
         self._arrivals: deque[float] = deque()  # recent arrival times, for flood control
-        self.native: NativeNotifications | None = None
         self._native_summarised = 0
+
+    @property
+    def seconds(self) -> int:
+        """How long a pop-up stays, Bellbar's or the desktop's."""
+        return self._seconds
+
+    @seconds.setter
+    def seconds(self, seconds: int) -> None:
+        self._seconds = seconds
+        if self.native is not None:
+            self.native.seconds = seconds
 
     def show_batch(self, items: list[Notification]) -> None:
         """Show what arrived together, and keep a flood from burying the screen.
@@ -401,7 +412,7 @@ class PopupStack(QObject):
     def update_notification(self, n: Notification) -> None:
         settled = n.is_read or (n.reply is not None and not n.reply.pending)
         if self.native is not None and settled:
-            self.native.close(n)
+            self.native.close(n.account, n.id)
         for popup in list(self.popups):
             if popup.notification.account == n.account and popup.notification.id == n.id:
                 popup.update_from(n)
@@ -416,9 +427,7 @@ class PopupStack(QObject):
         if self.native is not None:
             for account, notification_id in self.native.shown_keys():
                 if notification_id != SUMMARY_ID and not still_there(account, notification_id):
-                    self.native.close(
-                        Notification(account, notification_id, "", "", datetime.now(UTC))
-                    )
+                    self.native.close(account, notification_id)
 
     def close_all(self) -> None:
         if self.native is not None:
