@@ -94,3 +94,18 @@ def test_core_and_ui_never_import_the_hub() -> None:
     for layer in ("core", "ui", "providers"):
         for module in (src / layer).rglob("*.py"):
             assert "bellbar.hub" not in module.read_text(), module
+
+
+def test_update_config_keeps_what_another_writer_saved(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from bellbar.core.config import update_config
+
+    path = tmp_path / "config.json"
+    account = Account(id="x1", name="Added by the CLI", provider="botbell", url="https://h")
+    save_config(path, Config(accounts=(account,)))
+    updated = update_config(
+        path, lambda config: replace(config, preferences=Preferences(popup_seconds=9))
+    )
+    assert load_config(path) == updated
+    assert updated.accounts == (account,) and updated.preferences.popup_seconds == 9

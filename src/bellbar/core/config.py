@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -101,6 +102,15 @@ def save_config(path: Path, config: Config) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def update_config(path: Path, change: Callable[[Config], Config]) -> Config:
+    """Re-read the settings file, apply `change`, write it back: what another
+    writer (the CLI, the tray menu, the settings window) saved meanwhile
+    survives."""
+    config = change(load_config(path))
+    save_config(path, config)
+    return config
 
 
 def _config_from_json(raw: Any) -> Config:

@@ -13,6 +13,11 @@ def from_unix(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def seconds_until(moment: datetime, now: datetime | None = None) -> int:
+    """Whole seconds from now until `moment`, 0 once it has passed ("next try in N s")."""
+    return max(0, round((moment - (now or utc_now())).total_seconds()))
+
+
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
     """A short human phrase for how long ago `moment` was."""
     now = now or utc_now()

@@ -24,7 +24,7 @@ from bellbar.core.model import Account, AccountStatus, Notification, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.quiet import for_one_hour, until_tomorrow
 from bellbar.core.secrets import SecretStore
-from bellbar.core.timefmt import relative_time, utc_now
+from bellbar.core.timefmt import relative_time, seconds_until, utc_now
 from bellbar.ui.icon_loader import IconLoader
 from bellbar.ui.inbox import InboxWindow
 from bellbar.ui.inbox_model import InboxModel
@@ -403,8 +403,7 @@ class TrayApp(QObject):
                 continue  # healthy: nothing to say
             text = f"{account.name}: {status.state.value}"
             if status.retry_at is not None:
-                seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
-                text += self.tr(", next try in %d s") % seconds
+                text += self.tr(", next try in %d s") % seconds_until(status.retry_at)
             if status.detail and status.state is not SyncState.CONNECTING:
                 text += f" ({status.detail})"
             lines.append(text)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from bellbar import __version__
 from bellbar.core.cache import Cache
-from bellbar.core.config import Config, Preferences, load_config, save_config
+from bellbar.core.config import Config, Preferences, update_config
 from bellbar.core.errors import BellbarError
 from bellbar.core.paths import AppPaths
 from bellbar.core.secrets import SecretStore
@@ -129,9 +129,7 @@ def _install_excepthook() -> None:
 
 
 def _save_preferences(paths: AppPaths, preferences: Preferences) -> None:
-    """Re-read the file first, so accounts added meanwhile by the CLI survive."""
     try:
-        current = load_config(paths.config_file)
-        save_config(paths.config_file, replace(current, preferences=preferences))
+        update_config(paths.config_file, lambda config: replace(config, preferences=preferences))
     except (BellbarError, OSError) as exc:
         log.warning("could not save the preferences: %s", exc)

@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
 
 from bellbar.core.accounts import remove_account
 from bellbar.core.autostart import Autostart, launch_command
-from bellbar.core.config import POPUP_CORNERS, Config, Preferences, load_config, save_config
+from bellbar.core.config import POPUP_CORNERS, Config, Preferences, load_config, update_config
 from bellbar.core.errors import BellbarError
 from bellbar.core.model import Account, AccountStatus, SyncState
 from bellbar.core.paths import AppPaths
 from bellbar.core.quiet import for_one_hour, until_tomorrow
 from bellbar.core.secrets import SecretStore
-from bellbar.core.timefmt import utc_now
+from bellbar.core.timefmt import seconds_until, utc_now
 from bellbar.ui.accounts import PROVIDERS
 
 # Marked for lupdate; `self.tr` translates them where they are shown.
@@ -331,8 +331,7 @@ class SettingsWindow(QWidget):
 
     def _write(self, change: Callable[[Config], Config]) -> Config | None:
         try:
-            config = change(load_config(self._paths.config_file))
-            save_config(self._paths.config_file, config)
+            config = update_config(self._paths.config_file, change)
         except (BellbarError, OSError) as exc:
             QMessageBox.warning(self, self.tr("Bellbar"), self.tr("Not saved: %s") % exc)
             return None
@@ -359,8 +358,7 @@ class SettingsWindow(QWidget):
         status, last_event = self._status_of(account.id)
         state = self.tr(str(STATE_LABELS[status.state])) if status else self.tr("Not started")
         if status is not None and status.retry_at is not None:
-            seconds = max(0, round((status.retry_at - utc_now()).total_seconds()))
-            state += self.tr(", next try in %d s") % seconds
+            state += self.tr(", next try in %d s") % seconds_until(status.retry_at)
         signed_out = status is not None and status.state is SyncState.SIGNED_OUT
         if signed_out and status is not None and status.detail and status.detail not in state:
             state += f" ({status.detail})"
