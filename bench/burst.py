@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -35,7 +34,7 @@ from bellbar.core.model import Account, SyncState  # noqa: E402
 from bellbar.core.secrets import MemorySecrets  # noqa: E402
 from bellbar.ui.app import TrayApp  # noqa: E402
 from bench.pushers import PacedPushes  # noqa: E402
-from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.roundtrip import figure, report  # noqa: E402
 from bench.tray_loop import tray_loop_and_hub  # noqa: E402
 
 CONNECTIONS = 8
@@ -114,8 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     with tray_loop_and_hub() as (loop, hub, tmp):
         result = loop.run_until_complete(run(hub, tmp, args.pushes, args.seconds))
-    print(json.dumps(result))
-    print_table([result])
+    report([result])
     print(
         f"pushes accepted {result['pushes_accepted']}, in the inbox {result['in_inbox']} "
         f"after {result['seconds_until_all_in_inbox']} s; pop-ups on screen "

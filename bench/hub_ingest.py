@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import socket
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ from tests.helpers.hub import HubProcess  # noqa: E402
 from tests.helpers.loadgen import RawConnection  # noqa: E402
 
 from bellbar.hub.store import Store  # noqa: E402
-from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.roundtrip import figure, report  # noqa: E402
 
 CONNECTIONS = 50
 BARE_APP = textwrap.dedent(
@@ -180,9 +179,7 @@ def main() -> None:
             results.append(asyncio.run(fan_out(hub, args.subscribers)))
         finally:
             hub.stop()
-    for result in results:
-        print(json.dumps(result))
-    print_table(results)
+    report(results)
 
 
 if __name__ == "__main__":

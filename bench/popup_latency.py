@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import bisect
 import itertools
-import json
 import os
 import sys
 import time
@@ -59,7 +58,7 @@ from bellbar.ui import popup  # noqa: E402
 from bellbar.ui.app import TrayApp  # noqa: E402
 from bellbar.ui.popup import Popup  # noqa: E402
 from bench.pushers import PacedPushes  # noqa: E402
-from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.roundtrip import figure, report  # noqa: E402
 from bench.tray_loop import tray_loop_and_hub  # noqa: E402
 
 SPACING = 0.05  # seconds between pushes
@@ -164,9 +163,7 @@ def main() -> None:
         figure("poll start -> arrival, polling 2 s (all)", polls.own_delays_ms(arrival_times)),
         figure("poll interval, polling 2 s", polls.intervals_ms()[1:]),
     ]
-    for result in results:
-        print(json.dumps(result))
-    print_table(results)
+    report(results)
 
 
 if __name__ == "__main__":

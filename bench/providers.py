@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from bellbar.core.model import Account, Notification, SyncState  # noqa: E402
 from bellbar.core.secrets import MemorySecrets  # noqa: E402
 from bellbar.providers.magicbell import user_hmac  # noqa: E402
 from bellbar.providers.notify import jwt_token, split_api_key  # noqa: E402
-from bench.roundtrip import figure, print_table  # noqa: E402
+from bench.roundtrip import figure, report  # noqa: E402
 
 
 async def started(cache: Cache, account: Account, secret: str) -> tuple[Inbox, dict[str, float]]:
@@ -213,9 +212,7 @@ def main() -> None:
             results += asyncio.run(notify(hub, args.count))
         finally:
             hub.stop()
-    for result in results:
-        print(json.dumps(result))
-    print_table(results)
+    report(results)
 
 
 if __name__ == "__main__":

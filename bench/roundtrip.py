@@ -128,6 +128,11 @@ def main() -> None:
         finally:
             receiver.stop()
             hub.stop()
+    report(results)
+
+
+def report(results: list[dict[str, object]]) -> None:
+    """Each figure as a JSON line (for scripts), then the readable table."""
     for result in results:
         print(json.dumps(result))
     print_table(results)
