@@ -6,28 +6,16 @@ import asyncio
 import time
 from pathlib import Path
 
-from bellbar.core.cache import Cache
-from bellbar.core.inbox import Inbox
-from bellbar.core.model import Account, Notification, SyncState
-from bellbar.core.secrets import MemorySecrets
-from tests.helpers.hub import HubProcess
+from bellbar.core.model import SyncState
+from tests.helpers.core_on_hub import CoreOnHub
 from tests.helpers.qt import until
 
 
 def test_restart_catch_up_and_outbox_delivery_exactly_once(tmp_path: Path) -> None:
-    hub = HubProcess(tmp_path / "hub.sqlite3", ("--push-rate", "1000")).start()
-    user = hub.create_user()
-    bot = hub.create_bot(user)
-    cache = Cache(tmp_path / "cache.sqlite3")
-    secrets = MemorySecrets()
-    secrets.set("acc", user.user_token)
-    inbox = Inbox(cache, secrets)
-    arrived: list[Notification] = []
-    inbox.arrived.connect(arrived.extend)
-    account = Account(id="acc", name="Hub", provider="botbell", url=hub.url)
-
-    def state() -> SyncState:
-        return inbox.statuses()["acc"].state
+    core = CoreOnHub(tmp_path)
+    hub, bot, cache, inbox, arrived, account, state = (
+        core.hub, core.bot, core.cache, core.inbox, core.arrived, core.account, core.state
+    )  # fmt: skip
 
     async def scenario() -> float:
         inbox.start([account])
