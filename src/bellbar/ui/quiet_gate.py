@@ -52,7 +52,7 @@ def watch_desktop(gate: QuietGate, bus: QDBusConnection | None = None) -> None:
     if watcher.listening:
         watcher.setParent(gate)
         watcher.changed.connect(gate.desktop_changed)
-        gate.desktop_changed(gate.ask_desktop())  # where it stands now
+        gate.trust_announcements()
 
 
 class QuietGate(QObject):
@@ -120,22 +120,26 @@ class QuietGate(QObject):
         else:
             self._timer.stop()
 
-    def ask_desktop(self) -> bool:
-        """Whether the desktop is in its do-not-disturb, asked now."""
-        return bool(self._desktop_quiet())
-
-    def desktop_changed(self, quiet: bool) -> None:
-        """The desktop announced its do-not-disturb: take it, and act on it now.
-        From then on the announcements are trusted and nothing is polled."""
-        self._desktop = (time.monotonic(), quiet)
+    def trust_announcements(self) -> None:
+        """The desktop will announce each change (`desktop_changed`): keep what
+        it says now (asked only if the last answer is stale) and stop asking."""
+        self._known_desktop()
         self._announced = True
         self.reconsider()
 
+    def desktop_changed(self, quiet: bool) -> None:
+        """The desktop announced its do-not-disturb: take it, and act on it now."""
+        self._desktop = (time.monotonic(), quiet)
+        self.reconsider()
+
     def _desktop_is_quiet(self) -> bool:
-        if not self._rule.follow_desktop:
-            return False
+        return self._rule.follow_desktop and self._known_desktop()
+
+    def _known_desktop(self) -> bool:
+        """The desktop's do-not-disturb: announced, or asked at most every
+        DESKTOP_CHECK_SECONDS (each question is a D-Bus round trip)."""
         checked_at, quiet = self._desktop
         if not self._announced and time.monotonic() - checked_at >= DESKTOP_CHECK_SECONDS:
-            quiet = self.ask_desktop()
+            quiet = bool(self._desktop_quiet())
             self._desktop = (time.monotonic(), quiet)
         return quiet
