@@ -21,6 +21,7 @@ import httpx
 from tests.helpers.hub import HubProcess
 
 REPLIES = 500
+MAX_HUB_KILLS = 25  # a run usually finishes after about 11
 
 
 def start_driver(cache: Path, hub: HubProcess, token: str) -> subprocess.Popen[bytes]:
@@ -63,7 +64,9 @@ def test_each_reply_reaches_the_bot_exactly_once_through_crashes(tmp_path: Path)
     hub_kills = tray_kills = 0
     started = time.monotonic()
     try:
-        while driver.poll() is None and time.monotonic() - started < 240:
+        # Crash the hub again and again while the replies go out; after MAX_HUB_KILLS
+        # the hub stays up, so a slow machine cannot turn the chaos into a livelock.
+        while driver.poll() is None and hub_kills < MAX_HUB_KILLS:
             time.sleep(rng.uniform(0.2, 0.8))
             hub.kill()
             hub_kills += 1
